@@ -1,0 +1,44 @@
+/*
+ * util.h - one-line errors, exit codes and small helpers shared by the
+ * command files.  The pure core (core.c) never includes this.
+ */
+#ifndef PBR_UTIL_H
+#define PBR_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sysexits.h>
+
+#define PBR_PROGRAM "pbr-settle"
+#ifndef PBR_VERSION
+#define PBR_VERSION "0.1.0"
+/* Directory holding schemas/ and reports/: $PBR_DATADIR, else
+ * <exe>/../share/pbr-settle when installed, else the source tree (the
+ * parent of build/).  Never NULL. */
+const char *pbr_datadir(void);
+
+#endif
+
+/* Exit code 1: verify found a differing figure (SPEC section 9). */
+#define PBR_EX_MISMATCH 1
+
+/* Prints "pbr-settle: <message>\n" on stderr.  Returns code, so a caller
+ * can write `return pbr_error(EX_DATAERR, "...", ...)`. */
+int pbr_error(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prints "pbr-settle: warning: <message>\n" on stderr. */
+void pbr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parses a whole decimal int64 (optional leading '-'), no spaces, no
+ * overflow.  Returns 0 or -1. */
+int pbr_parse_int64(const char *s, int64_t *out);
+
+/* Formats pence as pounds, "-1234.56". buf of at least 32 bytes. */
+void pbr_format_pounds(int64_t pence, char *buf, size_t size);
+
+/* Directory holding schemas/ and reports/: $PBR_DATADIR, else
+ * <exe>/../share/pbr-settle when installed, else the source tree (the
+ * parent of build/).  Never NULL. */
+const char *pbr_datadir(void);
+
+#endif
