@@ -276,10 +276,14 @@ int pbr_sums_merge(struct pbr_sums *s, const struct pbr_sums *t)
 	    __builtin_add_overflow(s->Eb, t->Eb, &r.Eb) ||
 	    __builtin_add_overflow(s->Ab, t->Ab, &r.Ab) ||
 	    __builtin_add_overflow(s->Ef, t->Ef, &r.Ef) ||
-	    __builtin_add_overflow(s->Af, t->Af, &r.Af) ||
-	    r.Eb - r.Ab != (__int128)r.Eb - r.Ab ||
-	    r.Ef - r.Af != (__int128)r.Ef - r.Af)
+	    __builtin_add_overflow(s->Af, t->Af, &r.Af))
 		return -1;
+	{
+		int64_t b, f;   /* B and F must fit too */
+		if (__builtin_sub_overflow(r.Eb, r.Ab, &b) ||
+		    __builtin_sub_overflow(r.Ef, r.Af, &f))
+			return -1;
+	}
 	*s = r;
 	return 0;
 }
@@ -344,6 +348,8 @@ int pbr_attribute(int64_t amount, const int64_t *x, const char *const *codes,
 		if (x[i] > 0)
 			sum += x[i];
 	}
+	if (amount < 0)
+		return -1;
 	if (sum == 0)
 		return amount == 0 ? 0 : -1;
 	for (size_t i = 0; i < n; i++) {

@@ -174,7 +174,8 @@ struct pbr_payment {
 int pbr_price(const struct pbr_tariff *t, const struct pbr_sums *s,
 	      int64_t cap_pence, struct pbr_payment *out);
 
-/* Largest-remainder attribution of amount over n areas in proportion to
+/* Largest-remainder attribution of amount (>= 0; a negative amount
+ * returns -1 with every share 0) over n areas in proportion to
  * max(x[i], 0); ties go to the bytewise lower code.  codes[] need not be
  * sorted.  out[] sums exactly to amount whenever some x[i] > 0; when none
  * is, every share is 0 and -1 is returned if amount != 0.  Returns 0. */

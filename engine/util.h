@@ -12,11 +12,6 @@
 #define PBR_PROGRAM "pbr-settle"
 #ifndef PBR_VERSION
 #define PBR_VERSION "0.1.0"
-/* Directory holding schemas/ and reports/: $PBR_DATADIR, else
- * <exe>/../share/pbr-settle when installed, else the source tree (the
- * parent of build/).  Never NULL. */
-const char *pbr_datadir(void);
-
 #endif
 
 /* Exit code 1: verify found a differing figure (SPEC section 9). */

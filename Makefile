@@ -1,0 +1,82 @@
+# pbr-settle - see README.md.  `make demo` and `make check` are the two
+# commands; everything else is here for developers.
+
+VERSION   := 0.1.0
+CC        ?= cc
+BUILD     ?= build
+PREFIX    ?= /usr/local
+OPT       ?= -O2
+PKGS      := libpq libxml-2.0 libxslt libexslt xmlsec1-openssl libcrypto
+
+WARN      := -Wall -Wextra -Werror
+CSTD      := -std=c11 -D_GNU_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS    ?= $(OPT) -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Iengine $(PKG_CFLAGS) -DPBR_VERSION='"$(VERSION)"' -MMD -MP
+SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+ENGINE_SRC := $(sort $(wildcard engine/*.c))
+ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o)
+# The pure modules the unit tests link (no libpq, no XML).
+PURE_SRC   := engine/core.c engine/util.c engine/copytext.c
+UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
+
+.PHONY: all deps check unit unit-asan integration demo install clean lint
+
+all: $(BUILD)/pbr-settle
+
+deps:
+	@scripts/ensure-deps.sh
+
+$(BUILD)/obj/%.o: engine/%.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/pbr-settle: $(ENGINE_OBJ)
+	$(CC) $(CFLAGS) -o $@ $(ENGINE_OBJ) $(PKG_LIBS)
+
+$(BUILD)/obj:
+	mkdir -p $@
+
+$(BUILD)/unit_tests: $(UNIT_SRC) $(PURE_SRC) $(wildcard engine/*.h tests/unit/*.h)
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) -g -O1 -Iengine $(UNIT_SRC) $(PURE_SRC) -lcunit -o $@
+
+$(BUILD)/unit_tests_asan: $(UNIT_SRC) $(PURE_SRC) $(wildcard engine/*.h tests/unit/*.h)
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) -g -O1 $(SAN) -Iengine $(UNIT_SRC) $(PURE_SRC) -lcunit -o $@
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests
+
+unit-asan: $(BUILD)/unit_tests_asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(BUILD)/unit_tests_asan
+
+integration: $(BUILD)/pbr-settle
+	tests/integration/run.sh $(BUILD)
+
+check: deps
+	$(MAKE) all unit unit-asan
+	$(MAKE) integration
+
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh $(BUILD)
+
+install: $(BUILD)/pbr-settle
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/pbr-settle/schemas \
+		$(DESTDIR)$(PREFIX)/share/pbr-settle/reports $(DESTDIR)$(PREFIX)/share/pbr-settle/migrations
+	install -m 755 $(BUILD)/pbr-settle $(DESTDIR)$(PREFIX)/bin/pbr-settle
+	install -m 644 schemas/*.xsd $(DESTDIR)$(PREFIX)/share/pbr-settle/schemas/
+	install -m 644 reports/*.xsl $(DESTDIR)$(PREFIX)/share/pbr-settle/reports/
+	install -m 644 migrations/*.sql $(DESTDIR)$(PREFIX)/share/pbr-settle/migrations/
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 --inline-suppr -Iengine engine/
+	shellcheck scripts/*.sh tests/*.sh tests/integration/*.sh .ci/run
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/pbr-settle $(BUILD)/unit_tests $(BUILD)/unit_tests_asan
+
+-include $(ENGINE_OBJ:.o=.d)

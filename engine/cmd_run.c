@@ -1,0 +1,600 @@
+/*
+ * cmd_run.c - pbr-settle run: settles cohort P-7 of every contract that
+ * holds it (or the --contract ones), in one REPEATABLE READ snapshot under
+ * per-(contract, period) advisory locks.  Statement files and ledger rows
+ * land together: files are written and fsynced under temporary names, the
+ * ledger rows commit, then the files are renamed.  A ledger row whose file
+ * went missing (a crash after COMMIT) is reissued from its stored bytes.
+ */
+#include "commands.h"
+#include "db.h"
+#include "digest.h"
+#include "outfile.h"
+#include "settle.h"
+#include "sign.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_CONTRACTS 256
+#define MAX_REASON 1000
+
+struct run_opts {
+	int period;
+	char period_text[8];
+	const char *out;
+	char *contracts[MAX_CONTRACTS];
+	size_t ncontracts;
+	bool dry_run, restate, no_wait;
+	const char *reason, *key, *cert;
+};
+
+/* What one contract leaves to do after COMMIT. */
+struct pending {
+	char contract[PBR_ID_MAX];
+	char statement_id[PBR_ID_MAX];
+	struct pbr_outfile annex;
+	char *xml;
+	size_t xml_len;
+	const char *what;          /* "issued", "reissued (unchanged)", "draft" */
+	int64_t members, rejected, binary, frequency, total, amount_due;
+};
+
+/* The statement in force for (contract, period), when there is one. */
+struct in_force {
+	bool present;
+	char statement_id[PBR_ID_MAX];
+	int seq;
+	char input_digest[65], annex_digest[65];
+	char *tariff_version, *recon_basis, *xml;
+	int64_t total, period_due, members, rejected;
+};
+
+/* ---- options ------------------------------------------------------------ */
+
+static int usage(const char *why)
+{
+	return pbr_error(EX_USAGE, "run: %s (usage: pbr-settle run --period P --out DIR [--contract ID]... [--dry-run] [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM] [--no-wait])",
+			 why);
+}
+
+static int reason_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > MAX_REASON)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "contract", required_argument, NULL, 'c' },
+		{ "dry-run", no_argument, NULL, 'd' },
+		{ "restate", no_argument, NULL, 'r' },
+		{ "reason", required_argument, NULL, 'R' },
+		{ "sign-key", required_argument, NULL, 'k' },
+		{ "sign-cert", required_argument, NULL, 'C' },
+		{ "no-wait", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *period = NULL;
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': period = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'c':
+			if (!pbr_contract_id_ok(optarg))
+				return usage("--contract must match ^[A-Z0-9_-]{1,32}$");
+			if (o->ncontracts == MAX_CONTRACTS)
+				return usage("too many --contract options");
+			o->contracts[o->ncontracts++] = optarg;
+			break;
+		case 'd': o->dry_run = true; break;
+		case 'r': o->restate = true; break;
+		case 'R': o->reason = optarg; break;
+		case 'k': o->key = optarg; break;
+		case 'C': o->cert = optarg; break;
+		case 'n': o->no_wait = true; break;
+		default: return usage("unknown option or missing value");
+		}
+	}
+	if (optind != argc)
+		return usage("unexpected argument");
+	if (period == NULL || o->out == NULL)
+		return usage("--period and --out are required");
+	if (pbr_quarter_parse(period, &o->period) != 0)
+		return usage("--period must be a quarter such as 2025Q4");
+	if (o->period - 7 < 1000 * 4)
+		return usage("--period is too early");
+	pbr_quarter_format(o->period, o->period_text);
+	if (o->restate != (o->reason != NULL))
+		return usage("--restate and --reason go together");
+	if (o->reason && !reason_ok(o->reason))
+		return usage("--reason must be 1 to 1000 printable characters");
+	if ((o->key == NULL) != (o->cert == NULL))
+		return usage("--sign-key and --sign-cert go together");
+	return 0;
+}
+
+static int check_files(const struct run_opts *o)
+{
+	struct stat st;
+
+	if (stat(o->out, &st) != 0 || !S_ISDIR(st.st_mode))
+		return pbr_error(EX_CANTCREAT, "output directory %s does not exist or is not a directory",
+				 o->out);
+	if (access(o->out, W_OK | X_OK) != 0)
+		return pbr_error(EX_CANTCREAT, "output directory %s is not writable", o->out);
+	if (o->key && access(o->key, R_OK) != 0)
+		return pbr_error(EX_NOINPUT, "cannot read signing key %s", o->key);
+	if (o->cert && access(o->cert, R_OK) != 0)
+		return pbr_error(EX_NOINPUT, "cannot read signing certificate %s", o->cert);
+	return 0;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ---- database steps ----------------------------------------------------- */
+
+static int take_locks(PGconn *conn, const struct run_opts *o, char **ids,
+		      size_t n)
+{
+	char period[16];
+	int rc = 0;
+
+	snprintf(period, sizeof period, "%d", o->period);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *params[2] = { ids[i], period };
+		PGresult *res = pbr_db_query(conn, "taking the settlement lock",
+			o->no_wait ?
+			"SELECT pg_try_advisory_lock(hashtext('pbr-settle:' || $1), $2::int)" :
+			"SELECT pg_advisory_lock(hashtext('pbr-settle:' || $1), $2::int), true",
+			2, params);
+
+		if (res == NULL)
+			return pbr_db_failure_code(conn);
+		if (o->no_wait && strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+			rc = pbr_error(EX_TEMPFAIL, "contract %s period %s is being settled by another run (lock held)",
+				       ids[i], o->period_text);
+		PQclear(res);
+	}
+	return rc;
+}
+
+static void in_force_free(struct in_force *f)
+{
+	free(f->tariff_version);
+	free(f->recon_basis);
+	free(f->xml);
+	memset(f, 0, sizeof *f);
+}
+
+static int load_in_force(PGconn *conn, const char *contract,
+			 const char *period, struct in_force *f)
+{
+	const char *params[2] = { contract, period };
+	PGresult *res = pbr_db_query(conn, "reading the statement in force",
+		"SELECT statement_id, seq, input_digest, annex_digest, tariff_version,"
+		" recon_basis, convert_from(statement_xml, 'UTF8'), total_pence,"
+		" period_due_pence, members, rejected"
+		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2",
+		2, params);
+	int64_t v;
+
+	memset(f, 0, sizeof *f);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) == 1) {
+		f->present = true;
+		snprintf(f->statement_id, sizeof f->statement_id, "%s", PQgetvalue(res, 0, 0));
+		pbr_parse_int64(PQgetvalue(res, 0, 1), &v);
+		f->seq = (int)v;
+		snprintf(f->input_digest, sizeof f->input_digest, "%s", PQgetvalue(res, 0, 2));
+		snprintf(f->annex_digest, sizeof f->annex_digest, "%s", PQgetvalue(res, 0, 3));
+		f->tariff_version = strdup(PQgetvalue(res, 0, 4));
+		f->recon_basis = strdup(PQgetvalue(res, 0, 5));
+		f->xml = strdup(PQgetvalue(res, 0, 6));
+		pbr_parse_int64(PQgetvalue(res, 0, 7), &f->total);
+		pbr_parse_int64(PQgetvalue(res, 0, 8), &f->period_due);
+		pbr_parse_int64(PQgetvalue(res, 0, 9), &f->members);
+		pbr_parse_int64(PQgetvalue(res, 0, 10), &f->rejected);
+	}
+	PQclear(res);
+	if (f->present && (!f->tariff_version || !f->recon_basis || !f->xml))
+		return pbr_error(EX_OSERR, "out of memory");
+	return 0;
+}
+
+static bool unchanged(const struct in_force *f, const struct pbr_statement *s)
+{
+	return strcmp(f->input_digest, s->input_digest) == 0 &&
+	       strcmp(f->tariff_version, s->tariff_version) == 0 &&
+	       strcmp(f->recon_basis, s->recon.present ? s->recon.basis : "") == 0;
+}
+
+static int refuse_change(const struct in_force *f, const struct pbr_statement *s)
+{
+	char what[512];
+	size_t n = 0;
+
+	what[0] = '\0';
+	if (strcmp(f->input_digest, s->input_digest) != 0)
+		n += (size_t)snprintf(what + n, sizeof what - n,
+				      "input digest %.12s… -> %.12s…, members %" PRId64 " -> %" PRId64 ", rejected %" PRId64 " -> %" PRId64,
+				      f->input_digest, s->input_digest, f->members,
+				      s->members, f->rejected, s->rejected);
+	if (strcmp(f->tariff_version, s->tariff_version) != 0)
+		n += (size_t)snprintf(what + n, sizeof what - n, "%stariff %s -> %s",
+				      n ? "; " : "", f->tariff_version, s->tariff_version);
+	if (s->recon.present && strcmp(f->recon_basis, s->recon.basis) != 0)
+		snprintf(what + n, sizeof what - n, "%sstatements pooled %s -> %s",
+			 n ? "; " : "", f->recon_basis, s->recon.basis);
+	return pbr_error(EX_DATAERR,
+			 "inputs of contract %s period %s changed since %s (%s); rerun with --restate --reason TEXT to supersede it",
+			 s->contract_id, s->period, f->statement_id, what);
+}
+
+static void reject_counts(const struct pbr_statement *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 1; i < PBR_NSTATUS && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s=%" PRId64, i > 1 ? "," : "",
+				      pbr_status_name((enum pbr_status)i), s->rejects[i]);
+}
+
+static int record(PGconn *conn, const struct pbr_statement *s, int seq,
+		  const char *xml, const char *statement_digest)
+{
+	char v[16][24], counts[256];
+	const char *p[27];
+	PGresult *res;
+
+	reject_counts(s, counts, sizeof counts);
+	snprintf(v[0], sizeof v[0], "%" PRId64, s->run_id);
+	snprintf(v[1], sizeof v[1], "%d", seq);
+	snprintf(v[2], sizeof v[2], "%" PRId64, s->members);
+	snprintf(v[3], sizeof v[3], "%" PRId64, s->rejected);
+	snprintf(v[4], sizeof v[4], "%" PRId64, s->sums.W);
+	snprintf(v[5], sizeof v[5], "%" PRId64, s->sums.Eb);
+	snprintf(v[6], sizeof v[6], "%" PRId64, s->sums.Ab);
+	snprintf(v[7], sizeof v[7], "%" PRId64, s->sums.Ef);
+	snprintf(v[8], sizeof v[8], "%" PRId64, s->sums.Af);
+	snprintf(v[9], sizeof v[9], "%" PRId64, s->pay.total);
+	snprintf(v[10], sizeof v[10], "%" PRId64, s->period_due);
+	snprintf(v[11], sizeof v[11], "%" PRId64, s->amount_due);
+	p[0] = s->statement_id; p[1] = v[0]; p[2] = s->contract_id;
+	p[3] = s->period; p[4] = s->cohort; p[5] = v[1];
+	p[6] = s->restatement ? "RESTATEMENT" : "ORIGINAL";
+	p[7] = s->restatement ? s->supersedes : NULL;
+	p[8] = s->restatement ? s->reason : NULL;
+	p[9] = s->tariff_version; p[10] = PBR_VERSION;
+	p[11] = s->input_digest; p[12] = s->annex_digest; p[13] = statement_digest;
+	p[14] = s->recon.present ? s->recon.basis : "";
+	p[15] = v[2]; p[16] = v[3]; p[17] = counts;
+	p[18] = v[4]; p[19] = v[5]; p[20] = v[6]; p[21] = v[7]; p[22] = v[8];
+	p[23] = v[9]; p[24] = v[10]; p[25] = v[11]; p[26] = xml;
+	res = pbr_db_query(conn, "recording the statement in the ledger",
+		"INSERT INTO pbr.settlement (statement_id, run_id, contract_id, period,"
+		" cohort_quarter, seq, kind, supersedes, reason, tariff_version,"
+		" engine_version, input_digest, annex_digest, statement_digest,"
+		" recon_basis, members, rejected, reject_counts, weighted_size,"
+		" expected_binary, actual_binary, expected_frequency, actual_frequency,"
+		" total_pence, period_due_pence, amount_due_pence, statement_xml,"
+		" started_at, created_at)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+		" $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26,"
+		" convert_to($27, 'UTF8'), now(), now())", 27, p);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	PQclear(res);
+	return 0;
+}
+
+/* After a restatement of a Q1-Q3 cohort: the year's reconciliation, if
+ * already made, pooled the superseded statement and must be restated. */
+static int note_reconciliation(PGconn *conn, const struct pbr_statement *s,
+			       int period)
+{
+	char q4[8];
+	const char *params[3];
+	PGresult *res;
+	int cohort = period - 7;
+
+	if (cohort % 4 == 3)
+		return 0;
+	pbr_quarter_format(cohort - cohort % 4 + 3 + 7, q4);
+	params[0] = s->contract_id;
+	params[1] = q4;
+	params[2] = s->supersedes;
+	res = pbr_db_query(conn, "checking the year's reconciliation",
+		"SELECT statement_id FROM pbr.statement_in_force"
+		" WHERE contract_id = $1 AND period = $2"
+		" AND $3 = ANY (string_to_array(recon_basis, ','))", 3, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) == 1)
+		fprintf(stderr, "pbr-settle: note: the %d annual reconciliation in %s pooled the superseded %s; restate period %s next\n",
+			cohort / 4, PQgetvalue(res, 0, 0), s->supersedes, q4);
+	PQclear(res);
+	return 0;
+}
+
+/* ---- one contract ------------------------------------------------------- */
+
+static int finish_statement(const struct run_opts *o, struct pbr_statement *s,
+			    struct pending *pd)
+{
+	char *xml = NULL;
+	size_t len = 0;
+
+	if (pbr_statement_xml(s, &xml, &len) != 0)
+		return pbr_error(EX_SOFTWARE, "cannot write the XML of %s", s->statement_id);
+	if (o->key) {
+		char *signed_xml = NULL;
+		size_t signed_len = 0;
+		int rc = pbr_sign(xml, len, o->key, o->cert, &signed_xml, &signed_len);
+
+		free(xml);
+		if (rc != 0)
+			return rc;
+		xml = signed_xml;
+		len = signed_len;
+	}
+	pd->xml = xml;
+	pd->xml_len = len;
+	return 0;
+}
+
+static int settle_contract(PGconn *conn, const struct run_opts *o,
+			   const char *contract, int64_t run_id,
+			   const char *created_at, struct pending *pd)
+{
+	struct pbr_statement s;
+	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL };
+	struct in_force f;
+	char name[PBR_ID_MAX + 16], digest[65];
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	memset(&f, 0, sizeof f);
+	snprintf(pd->contract, sizeof pd->contract, "%s", contract);
+	snprintf(name, sizeof name, "%s-%s-annex.csv", contract, o->period_text);
+	rc = pbr_out_open(&pd->annex, o->out, name);
+	if (rc != 0)
+		return rc;
+	so.annex = pd->annex.f;
+	so.annex_name = pd->annex.final;
+	rc = pbr_settle(conn, contract, o->period, &so, &s);
+	if (rc == 0)
+		rc = pbr_out_close(&pd->annex);
+	if (rc == 0)
+		rc = load_in_force(conn, contract, o->period_text, &f);
+	if (rc != 0)
+		goto cleanup;
+	s.run_id = o->dry_run ? 0 : run_id;
+	snprintf(s.created_at, sizeof s.created_at, "%s", created_at);
+	s.draft = o->dry_run;
+	if (f.present && !o->dry_run && unchanged(&f, &s)) {
+		if (strcmp(f.annex_digest, s.annex_digest) != 0) {
+			rc = pbr_error(EX_SOFTWARE, "annex of %s differs from its recorded digest with unchanged inputs",
+				       f.statement_id);
+			goto cleanup;
+		}
+		if (o->restate)
+			fprintf(stderr, "pbr-settle: note: inputs of %s unchanged; nothing to restate\n",
+				f.statement_id);
+		snprintf(pd->statement_id, sizeof pd->statement_id, "%s", f.statement_id);
+		pd->xml = f.xml;
+		pd->xml_len = strlen(f.xml);
+		f.xml = NULL;
+		pd->what = "unchanged, reissued";
+	} else {
+		if (f.present && !o->dry_run && !o->restate) {
+			rc = refuse_change(&f, &s);
+			goto cleanup;
+		}
+		if (f.present) {
+			s.restatement = true;
+			snprintf(s.supersedes, sizeof s.supersedes, "%s", f.statement_id);
+			s.reason = strdup(o->reason ? o->reason : "draft");
+			s.has_previous_total = true;
+			s.previous_total = f.total;
+			s.amount_due = s.period_due - f.period_due;
+		}
+		if (o->dry_run)
+			snprintf(s.statement_id, sizeof s.statement_id, "%s-%s-draft",
+				 contract, o->period_text);
+		else
+			snprintf(s.statement_id, sizeof s.statement_id, "%s-%s-%d",
+				 contract, o->period_text, f.present ? f.seq + 1 : 1);
+		snprintf(pd->statement_id, sizeof pd->statement_id, "%s", s.statement_id);
+		rc = finish_statement(o, &s, pd);
+		if (rc != 0)
+			goto cleanup;
+		pd->what = o->dry_run ? "draft" : s.restatement ? "restated" : "issued";
+		if (!o->dry_run) {
+			if (pbr_sha256_buffer(pd->xml, pd->xml_len, digest) != 0) {
+				rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
+				goto cleanup;
+			}
+			rc = record(conn, &s, f.present ? f.seq + 1 : 1, pd->xml, digest);
+			if (rc == 0 && s.restatement)
+				rc = note_reconciliation(conn, &s, o->period);
+			if (rc != 0)
+				goto cleanup;
+		}
+	}
+	snprintf(name, sizeof name, "%s-annex.csv", pd->statement_id);
+	snprintf(pd->annex.final, sizeof pd->annex.final, "%s/%s", o->out, name);
+	pd->members = s.members;
+	pd->rejected = s.rejected;
+	pd->binary = s.pay.binary;
+	pd->frequency = s.pay.frequency;
+	pd->total = s.pay.total;
+	pd->amount_due = s.amount_due;
+	if (strcmp(pd->what, "unchanged, reissued") == 0) {
+		/* figures of the recorded statement are the ones shown */
+		pd->amount_due = s.amount_due;
+	}
+cleanup:
+	in_force_free(&f);
+	pbr_statement_free(&s);
+	return rc;
+}
+
+/* ---- after COMMIT ------------------------------------------------------- */
+
+static int publish(const struct run_opts *o, struct pending *pd)
+{
+	char name[PBR_ID_MAX + 8];
+	int rc;
+
+	snprintf(name, sizeof name, "%s.xml", pd->statement_id);
+	rc = pbr_write_atomic(o->out, name, pd->xml, pd->xml_len);
+	if (rc == 0)
+		rc = pbr_out_commit(&pd->annex);
+	return rc;
+}
+
+static void print_table(const struct run_opts *o, struct pending *pd, size_t n)
+{
+	char b[32], f[32], t[32], a[32];
+
+	printf("%-12s %9s %8s %14s %14s %14s %14s  %s\n", "contract", "members",
+	       "rejected", "binary £", "frequency £", "total £", "amount due £",
+	       "statement");
+	for (size_t i = 0; i < n; i++) {
+		pbr_format_pounds(pd[i].binary, b, sizeof b);
+		pbr_format_pounds(pd[i].frequency, f, sizeof f);
+		pbr_format_pounds(pd[i].total, t, sizeof t);
+		pbr_format_pounds(pd[i].amount_due, a, sizeof a);
+		printf("%-12s %9" PRId64 " %8" PRId64 " %14s %14s %14s %14s  %s/%s.xml (%s)\n",
+		       pd[i].contract, pd[i].members, pd[i].rejected, b, f, t, a,
+		       o->out, pd[i].statement_id, pd[i].what);
+	}
+}
+
+static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
+		   size_t n, struct pending *pd)
+{
+	PGresult *res = NULL;
+	int64_t run_id = 0;
+	char created_at[32] = "";
+	int rc;
+
+	if (!o->dry_run && (rc = take_locks(conn, o, ids, n)) != 0)
+		return rc;
+	if (pbr_db_exec(conn, "starting the snapshot",
+			"BEGIN ISOLATION LEVEL REPEATABLE READ") != 0)
+		return pbr_db_failure_code(conn);
+	res = pbr_db_query(conn, "allocating a run id",
+		o->dry_run ?
+		"SELECT 0, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')" :
+		"SELECT nextval('pbr.run_id_seq'), to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+		0, NULL);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	pbr_parse_int64(PQgetvalue(res, 0, 0), &run_id);
+	snprintf(created_at, sizeof created_at, "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	for (size_t i = 0; i < n; i++) {
+		rc = settle_contract(conn, o, ids[i], run_id, created_at, &pd[i]);
+		if (rc != 0)
+			return rc;
+	}
+	if (pbr_db_exec(conn, "committing the ledger", "COMMIT") != 0)
+		return pbr_db_failure_code(conn) == EX_UNAVAILABLE ? EX_IOERR :
+								      EX_SOFTWARE;
+	for (size_t i = 0; i < n; i++) {
+		rc = publish(o, &pd[i]);
+		if (rc != 0)
+			return rc;
+	}
+	print_table(o, pd, n);
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct pending *pd = NULL;
+	PGconn *conn = NULL;
+	char **ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	rc = parse_opts(argc, argv, &o);
+	if (rc == 0)
+		rc = check_files(&o);
+	if (rc != 0)
+		return rc;
+	conn = pbr_db_connect();
+	if (conn == NULL)
+		return EX_UNAVAILABLE;
+	if (pbr_db_exec(conn, "setting up the session",
+			"SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning;"
+			" SET search_path = pg_catalog") != 0) {
+		rc = pbr_db_failure_code(conn);
+		goto cleanup;
+	}
+	if (o.ncontracts > 0) {
+		qsort(o.contracts, o.ncontracts, sizeof o.contracts[0], id_cmp);
+		ids = calloc(o.ncontracts, sizeof *ids);
+		for (size_t i = 0; ids && i < o.ncontracts; i++)
+			if (n == 0 || strcmp(ids[n - 1], o.contracts[i]) != 0)
+				ids[n++] = strdup(o.contracts[i]);
+		if (ids == NULL || (n > 0 && ids[n - 1] == NULL)) {
+			rc = pbr_error(EX_OSERR, "out of memory");
+			goto cleanup;
+		}
+	} else {
+		rc = pbr_contracts_covering(conn, o.period - 7, &ids, &n);
+		if (rc != 0)
+			goto cleanup;
+		if (n == 0) {
+			char cohort[8];
+			pbr_quarter_format(o.period - 7, cohort);
+			fprintf(stderr, "pbr-settle: no contract covers cohort %s (period %s); nothing to settle\n",
+				cohort, o.period_text);
+			goto cleanup;
+		}
+	}
+	pd = calloc(n, sizeof *pd);
+	if (pd == NULL) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	rc = run_all(conn, &o, ids, n, pd);
+cleanup:
+	for (size_t i = 0; pd && i < n; i++) {
+		pbr_out_abort(&pd[i].annex);
+		free(pd[i].xml);
+	}
+	free(pd);
+	pbr_free_ids(ids, n);
+	if (conn)
+		PQfinish(conn);
+	return rc;
+}

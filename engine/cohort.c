@@ -1,0 +1,464 @@
+/*
+ * cohort.c - the streaming path: COPY rows -> validate -> accumulate ->
+ * annex + digests.  Rows sharing an offender_ref arrive together (the
+ * digest order sorts by it first), so the DUPLICATE rule needs only the
+ * current group in memory.
+ */
+#include "cohort.h"
+#include "copytext.h"
+#include "db.h"
+#include "digest.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { F_REF, F_QUARTER, F_PCC, F_DATE, F_P, F_F, F_NEEDS, F_R, F_STATUS,
+       NFIELDS };
+
+static const char annex_header[] =
+	"offender_ref,pcc_code,weight_bp,p,y,f,r,binary_contribution,"
+	"frequency_contribution,status\n";
+
+/* Rows of one offender_ref, kept until the next offender_ref starts. */
+struct group {
+	char *arena;
+	size_t used, cap;
+	size_t n, rows_cap;
+	size_t *field_off;          /* NFIELDS per row; SIZE_MAX for NULL */
+	struct pbr_member *member;
+	enum pbr_status *status;
+};
+
+/* The annex and both digests, with one buffer in front of the file. */
+struct sink {
+	FILE *annex;
+	const char *annex_name;
+	struct pbr_sha256 *annex_sha, *input_sha;
+	char buf[1 << 16];
+	size_t len;
+	int failed;
+};
+
+struct reader {
+	const struct pbr_rules *rules;
+	struct pbr_cohort_result *out;
+	struct group g;
+	struct sink sink;
+	int rc;
+};
+
+/* ---- annex sink --------------------------------------------------------- */
+
+static void sink_flush(struct sink *s)
+{
+	if (s->len == 0)
+		return;
+	if (pbr_sha256_update(s->annex_sha, s->buf, s->len) != 0)
+		s->failed = 1;
+	if (s->annex && fwrite(s->buf, 1, s->len, s->annex) != s->len)
+		s->failed = 1;
+	s->len = 0;
+}
+
+static void sink_put(struct sink *s, const char *p, size_t n)
+{
+	while (n > 0) {
+		size_t room = sizeof s->buf - s->len, k = n < room ? n : room;
+
+		memcpy(s->buf + s->len, p, k);
+		s->len += k;
+		p += k;
+		n -= k;
+		if (s->len == sizeof s->buf)
+			sink_flush(s);
+	}
+}
+
+static void sink_char(struct sink *s, char c)
+{
+	if (s->len == sizeof s->buf)
+		sink_flush(s);
+	s->buf[s->len++] = c;
+}
+
+/* A CSV field, quoted only when it must be (RFC 4180). */
+static void sink_csv(struct sink *s, const char *v)
+{
+	if (v == NULL)
+		return;
+	if (strpbrk(v, ",\"\r\n") == NULL) {
+		sink_put(s, v, strlen(v));
+		return;
+	}
+	sink_char(s, '"');
+	for (; *v; v++) {
+		if (*v == '"')
+			sink_char(s, '"');
+		sink_char(s, *v);
+	}
+	sink_char(s, '"');
+}
+
+static void sink_int(struct sink *s, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + a % 10);
+		a /= 10;
+	} while (a);
+	if (v < 0)
+		*--p = '-';
+	sink_put(s, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* ---- group -------------------------------------------------------------- */
+
+static int group_reserve(struct group *g, size_t bytes)
+{
+	if (g->n == g->rows_cap) {
+		size_t cap = g->rows_cap ? 2 * g->rows_cap : 16;
+		size_t *fo = realloc(g->field_off, cap * NFIELDS * sizeof *fo);
+		struct pbr_member *m;
+		enum pbr_status *st;
+
+		if (fo == NULL)
+			return -1;
+		g->field_off = fo;
+		m = realloc(g->member, cap * sizeof *m);
+		if (m == NULL)
+			return -1;
+		g->member = m;
+		st = realloc(g->status, cap * sizeof *st);
+		if (st == NULL)
+			return -1;
+		g->status = st;
+		g->rows_cap = cap;
+	}
+	if (g->used + bytes > g->cap) {
+		size_t cap = g->cap ? g->cap : 4096;
+		char *a;
+
+		while (cap < g->used + bytes)
+			cap *= 2;
+		a = realloc(g->arena, cap);
+		if (a == NULL)
+			return -1;
+		g->arena = a;
+		g->cap = cap;
+	}
+	return 0;
+}
+
+static const char *gfield(const struct group *g, size_t row, int f)
+{
+	size_t off = g->field_off[row * NFIELDS + f];
+
+	return off == SIZE_MAX ? NULL : g->arena + off;
+}
+
+/* Copies a split row (fields point into line, len bytes) into the group. */
+static int group_add(struct group *g, char *line, size_t len, char **fields)
+{
+	size_t base = g->used;
+
+	if (group_reserve(g, len + 1) != 0)
+		return -1;
+	memcpy(g->arena + base, line, len + 1);
+	for (int f = 0; f < NFIELDS; f++)
+		g->field_off[g->n * NFIELDS + f] =
+			fields[f] ? base + (size_t)(fields[f] - line) : SIZE_MAX;
+	g->used += len + 1;
+	g->n++;
+	return 0;
+}
+
+/* ---- parsing a row ------------------------------------------------------ */
+
+static int parse_num(const char *s, bool *has, int64_t *v)
+{
+	*has = false;
+	*v = 0;
+	if (s == NULL)
+		return 0;
+	if (pbr_parse_int64(s, v) != 0)
+		return -1;
+	*has = true;
+	return 0;
+}
+
+static int digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* "YYYY-MM-DD" (DateStyle ISO).  Anything else (BC, 5-digit years) is a
+ * date outside every cohort quarter. */
+static void parse_date(const char *s, struct pbr_row *row)
+{
+	row->has_start_date = s != NULL;
+	row->start_year = 0;
+	row->start_month = 1;
+	row->start_day = 1;
+	if (s && strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
+	    digits(s, 4) >= 0 && digits(s + 5, 2) >= 1 &&
+	    digits(s + 5, 2) <= 12 && digits(s + 8, 2) >= 1) {
+		row->start_year = digits(s, 4);
+		row->start_month = digits(s + 5, 2);
+		row->start_day = digits(s + 8, 2);
+	}
+}
+
+static int make_row(const struct group *g, size_t i, struct pbr_row *row)
+{
+	row->offender_ref = gfield(g, i, F_REF);
+	row->cohort_quarter = gfield(g, i, F_QUARTER);
+	row->pcc_code = gfield(g, i, F_PCC);
+	parse_date(gfield(g, i, F_DATE), row);
+	row->needs = gfield(g, i, F_NEEDS) ? gfield(g, i, F_NEEDS) : "";
+	row->outcome_status = gfield(g, i, F_STATUS);
+	if (parse_num(gfield(g, i, F_P), &row->has_p, &row->p) != 0 ||
+	    parse_num(gfield(g, i, F_F), &row->has_f, &row->f) != 0 ||
+	    parse_num(gfield(g, i, F_R), &row->has_r, &row->r) != 0)
+		return -1;
+	return 0;
+}
+
+/* ---- one group through validation, sums, digest and annex --------------- */
+
+static void digest_row(struct reader *rd, size_t i)
+{
+	struct group *g = &rd->g;
+	struct pbr_sha256 *d = rd->sink.input_sha;
+
+	for (int f = 0; f < NFIELDS; f++) {
+		const char *v = gfield(g, i, f);
+
+		if (f > 0 && pbr_sha256_update(d, "|", 1) != 0)
+			rd->sink.failed = 1;
+		if (v && pbr_sha256_update(d, v, strlen(v)) != 0)
+			rd->sink.failed = 1;
+	}
+	if (pbr_sha256_update(d, "\n", 1) != 0)
+		rd->sink.failed = 1;
+}
+
+static void annex_row(struct reader *rd, size_t i)
+{
+	const struct group *g = &rd->g;
+	const struct pbr_member *m = &g->member[i];
+	struct sink *s = &rd->sink;
+	enum pbr_status st = g->status[i];
+
+	sink_csv(s, gfield(g, i, F_REF));
+	sink_char(s, ',');
+	sink_csv(s, gfield(g, i, F_PCC));
+	sink_char(s, ',');
+	if (st == PBR_ACCEPTED) {
+		sink_int(s, m->weight_bp);
+		sink_char(s, ',');
+		sink_int(s, m->p);
+		sink_char(s, ',');
+		sink_int(s, m->y);
+		sink_char(s, ',');
+		sink_int(s, m->f);
+		sink_char(s, ',');
+		sink_int(s, m->r);
+		sink_char(s, ',');
+		sink_int(s, pbr_binary_contribution(m));
+		sink_char(s, ',');
+		sink_int(s, pbr_frequency_contribution(m));
+		sink_char(s, ',');
+	} else {
+		sink_char(s, ',');
+		sink_csv(s, gfield(g, i, F_P));
+		sink_put(s, ",,", 2);
+		sink_csv(s, gfield(g, i, F_F));
+		sink_char(s, ',');
+		sink_csv(s, gfield(g, i, F_R));
+		sink_put(s, ",,,", 3);
+	}
+	sink_put(s, pbr_status_name(st), strlen(pbr_status_name(st)));
+	sink_char(s, '\n');
+}
+
+static int flush_group(struct reader *rd)
+{
+	struct group *g = &rd->g;
+	struct pbr_cohort_result *out = rd->out;
+
+	for (size_t i = 0; i < g->n; i++) {
+		struct pbr_row row;
+		const char *st;
+
+		if (make_row(g, i, &row) != 0)
+			return pbr_error(EX_SOFTWARE, "unreadable number in the row of %s",
+					 row.offender_ref);
+		st = row.outcome_status;
+		if (st == NULL || strcmp(st, "final") != 0)
+			out->not_final++;
+		memset(&g->member[i], 0, sizeof g->member[i]);
+		g->status[i] = pbr_validate_row(rd->rules, &row, &g->member[i]);
+	}
+	pbr_dedup_group(g->member, g->status, g->n);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct pbr_member *m = &g->member[i];
+
+		out->rows++;
+		out->count[g->status[i]]++;
+		if (g->status[i] == PBR_ACCEPTED) {
+			if (pbr_sums_add(&out->total, m) != 0 ||
+			    pbr_sums_add(&out->area[m->pcc_index], m) != 0 ||
+			    pbr_sums_add(&out->band[pbr_needs_band(m->needs_distinct)], m) != 0)
+				return pbr_error(EX_DATAERR, "cohort sums overflow 64 bits at offender %s",
+						 gfield(g, i, F_REF));
+		} else {
+			out->rejected++;
+		}
+		digest_row(rd, i);
+		annex_row(rd, i);
+	}
+	g->n = 0;
+	g->used = 0;
+	return 0;
+}
+
+static int take_row(struct reader *rd, char *line, size_t len)
+{
+	char *fields[NFIELDS];
+	struct group *g = &rd->g;
+
+	if (pbr_copy_split(line, len, fields, NFIELDS) != 0 || fields[F_REF] == NULL)
+		return pbr_error(EX_SOFTWARE, "malformed COPY row from the server");
+	if (g->n > 0 && strcmp(gfield(g, 0, F_REF), fields[F_REF]) != 0) {
+		int rc = flush_group(rd);
+		if (rc != 0)
+			return rc;
+	}
+	/* The unescaped row lies within the len + 1 bytes libpq gave us. */
+	if (group_add(g, line, len, fields) != 0)
+		return pbr_error(EX_OSERR, "out of memory");
+	return 0;
+}
+
+char *pbr_cohort_copy_sql(PGconn *conn, const char *cpa_code,
+			  const char *cohort_quarter)
+{
+	static const char fmt[] =
+		"COPY (SELECT offender_ref, cohort_quarter, pcc_code, start_date,"
+		" predicted_binary_ppm, predicted_frequency_milli, needs,"
+		" reoffence_count, outcome_status"
+		" FROM pbr.cohort_member WHERE cpa_code = %s AND cohort_quarter = %s"
+		" ORDER BY offender_ref COLLATE \"C\","
+		" concat_ws('|', offender_ref, cohort_quarter, coalesce(pcc_code, ''),"
+		" coalesce(start_date::text, ''), coalesce(predicted_binary_ppm::text, ''),"
+		" coalesce(predicted_frequency_milli::text, ''), needs,"
+		" coalesce(reoffence_count::text, ''), coalesce(outcome_status, ''))"
+		" COLLATE \"C\") TO STDOUT";
+	char *cpa = PQescapeLiteral(conn, cpa_code, strlen(cpa_code));
+	char *q = PQescapeLiteral(conn, cohort_quarter, strlen(cohort_quarter));
+	char *sql = NULL;
+
+	if (cpa && q) {
+		size_t n = sizeof fmt + strlen(cpa) + strlen(q);
+		sql = malloc(n);
+		if (sql)
+			snprintf(sql, n, fmt, cpa, q);
+	}
+	PQfreemem(cpa);
+	PQfreemem(q);
+	return sql;
+}
+
+static int stream(PGconn *conn, struct reader *rd)
+{
+	char *buf = NULL;
+	int n;
+
+	while ((n = PQgetCopyData(conn, &buf, 0)) > 0) {
+		if (rd->rc == 0)
+			rd->rc = take_row(rd, buf, (size_t)n);
+		PQfreemem(buf);
+		buf = NULL;
+	}
+	if (n == -2)
+		return pbr_error(pbr_db_failure_code(conn), "reading cohort rows: %s",
+				 pbr_db_message(conn));
+	return 0;
+}
+
+int pbr_cohort_read(PGconn *conn, const char *cpa_code,
+		    const struct pbr_rules *rules, FILE *annex,
+		    const char *annex_name, struct pbr_cohort_result *out)
+{
+	struct reader *rd = calloc(1, sizeof *rd);
+	char quarter[8];
+	char *sql = NULL;
+	PGresult *res = NULL;
+	int rc = 0;
+
+	if (rd == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	rd->rules = rules;
+	rd->out = out;
+	rd->sink.annex = annex;
+	rd->sink.annex_name = annex_name;
+	rd->sink.annex_sha = pbr_sha256_new();
+	rd->sink.input_sha = pbr_sha256_new();
+	pbr_quarter_format(rules->cohort_quarter, quarter);
+	sql = pbr_cohort_copy_sql(conn, cpa_code, quarter);
+	if (!rd->sink.annex_sha || !rd->sink.input_sha || !sql) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	sink_put(&rd->sink, annex_header, sizeof annex_header - 1);
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		rc = pbr_error(pbr_db_failure_code(conn), "reading cohort %s of %s: %s",
+			       quarter, cpa_code, pbr_db_message(conn));
+		goto cleanup;
+	}
+	PQclear(res);
+	res = NULL;
+	rc = stream(conn, rd);
+	res = PQgetResult(conn);
+	if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = pbr_error(pbr_db_failure_code(conn), "reading cohort %s of %s: %s",
+			       quarter, cpa_code, pbr_db_message(conn));
+	if (rc == 0)
+		rc = rd->rc;
+	if (rc == 0 && rd->g.n > 0)
+		rc = flush_group(rd);
+	if (rc != 0)
+		goto cleanup;
+	sink_flush(&rd->sink);
+	if (rd->sink.failed) {
+		rc = pbr_error(EX_IOERR, "cannot write the annex %s", annex_name);
+		goto cleanup;
+	}
+	if (pbr_sha256_final(rd->sink.input_sha, out->input_digest) != 0 ||
+	    pbr_sha256_final(rd->sink.annex_sha, out->annex_digest) != 0)
+		rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
+cleanup:
+	PQclear(res);
+	while ((res = PQgetResult(conn)) != NULL)
+		PQclear(res);
+	free(sql);
+	pbr_sha256_free(rd->sink.annex_sha);
+	pbr_sha256_free(rd->sink.input_sha);
+	free(rd->g.arena);
+	free(rd->g.field_off);
+	free(rd->g.member);
+	free(rd->g.status);
+	free(rd);
+	return rc;
+}

@@ -1,0 +1,14 @@
+/*
+ * commands.h - the subcommands.  Each takes its own argv (argv[0] is the
+ * command name), parses its options and returns a sysexits code.
+ */
+#ifndef PBR_COMMANDS_H
+#define PBR_COMMANDS_H
+
+int cmd_migrate(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * copytext.h - pure parser of one row of PostgreSQL's COPY text format.
+ */
+#ifndef PBR_COPYTEXT_H
+#define PBR_COPYTEXT_H
+
+#include <stddef.h>
+
+/* Splits one COPY text row (a trailing '\n' is allowed) into exactly n
+ * tab-separated fields, unescaping in place (\b \f \n \r \t \v \\, octal
+ * \ooo, hex \xhh, and \c for any other c).  "\N" alone is NULL and gives a
+ * NULL pointer.  Each field is NUL-terminated inside line.  Returns 0, or
+ * -1 when the row does not have n fields or an escape yields a NUL byte. */
+int pbr_copy_split(char *line, size_t len, char **fields, int n);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * db.c - PostgreSQL connection and small query helpers.
+ */
+#include "db.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *pbr_conninfo;
+
+const char *pbr_db_message(PGconn *conn)
+{
+	static char line[512];
+	const char *msg = conn ? PQerrorMessage(conn) : "no connection";
+	size_t n = 0;
+
+	for (; *msg && n < sizeof line - 1; msg++)
+		line[n++] = (*msg == '\n' || *msg == '\r') ? ' ' : *msg;
+	while (n > 0 && line[n - 1] == ' ')
+		n--;
+	line[n] = '\0';
+	return line;
+}
+
+PGconn *pbr_db_connect(void)
+{
+	PGconn *conn = PQconnectdb(pbr_conninfo ? pbr_conninfo : "");
+
+	if (conn == NULL) {
+		pbr_error(EX_UNAVAILABLE, "cannot connect to the database: out of memory");
+		return NULL;
+	}
+	if (PQstatus(conn) != CONNECTION_OK) {
+		/* libpq's message names host and port, never the password. */
+		pbr_error(EX_UNAVAILABLE, "cannot connect to the database: %s",
+			  pbr_db_message(conn));
+		PQfinish(conn);
+		return NULL;
+	}
+	PQsetClientEncoding(conn, "UTF8");
+	return conn;
+}
+
+int pbr_db_exec(PGconn *conn, const char *what, const char *sql)
+{
+	PGresult *res = PQexec(conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+	int rc = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		pbr_error(pbr_db_failure_code(conn), "%s: %s", what,
+			  pbr_db_message(conn));
+		rc = -1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+PGresult *pbr_db_query(PGconn *conn, const char *what, const char *sql,
+		       int nparams, const char *const *params)
+{
+	PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL,
+				     NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		pbr_error(pbr_db_failure_code(conn), "%s: %s", what,
+			  pbr_db_message(conn));
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+int pbr_db_failure_code(PGconn *conn)
+{
+	return (conn == NULL || PQstatus(conn) != CONNECTION_OK) ?
+		       EX_UNAVAILABLE : EX_SOFTWARE;
+}

@@ -1,0 +1,517 @@
+/*
+ * settle.c - one contract, one period: from the database to a filled
+ * struct pbr_statement.  All money decisions are the core's (core.c).
+ */
+#include "settle.h"
+#include "cohort.h"
+#include "db.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RANGE_SQL "first_cohort <= $2 AND last_cohort >= $2"
+
+static char *dup_value(const PGresult *res, int row, int col)
+{
+	return strdup(PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col));
+}
+
+static int64_t int_value(const PGresult *res, int row, int col)
+{
+	int64_t v = 0;
+
+	if (PQgetisnull(res, row, col) ||
+	    pbr_parse_int64(PQgetvalue(res, row, col), &v) != 0)
+		return 0;
+	return v;
+}
+
+static int load_contract(PGconn *conn, const char *cohort,
+			 struct pbr_statement *s)
+{
+	const char *params[2] = { s->contract_id, cohort };
+	PGresult *res = pbr_db_query(conn, "reading the contract",
+		"SELECT c.provider_id, p.name, c.cpa_code, c.first_cohort <= $2 AND c.last_cohort >= $2,"
+		" c.first_cohort, c.last_cohort"
+		" FROM pbr.contract c JOIN pbr.provider p ON p.id = c.provider_id"
+		" WHERE c.id = $1", 2, params);
+	int rc = 0;
+
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) != 1) {
+		rc = pbr_error(EX_DATAERR, "no contract %s", s->contract_id);
+		goto cleanup;
+	}
+	if (strcmp(PQgetvalue(res, 0, 3), "t") != 0) {
+		rc = pbr_error(EX_DATAERR, "contract %s does not cover cohort %s",
+			       s->contract_id, cohort);
+		goto cleanup;
+	}
+	/* A malformed range bound leaves its side open; the text comparison
+	 * above already decided coverage. */
+	if (pbr_quarter_parse(PQgetvalue(res, 0, 4), &s->first_quarter) != 0)
+		s->first_quarter = 0;
+	if (pbr_quarter_parse(PQgetvalue(res, 0, 5), &s->last_quarter) != 0)
+		s->last_quarter = 4 * 10000;
+	s->provider_id = dup_value(res, 0, 0);
+	s->provider_name = dup_value(res, 0, 1);
+	s->cpa_code = dup_value(res, 0, 2);
+	if (!s->provider_id || !s->provider_name || !s->cpa_code)
+		rc = pbr_error(EX_OSERR, "out of memory");
+cleanup:
+	PQclear(res);
+	return rc;
+}
+
+/* SPEC 2: a CPA has at most one contract for any cohort quarter. */
+static int check_overlap(PGconn *conn, const char *cohort,
+			 const struct pbr_statement *s)
+{
+	const char *params[3] = { s->cpa_code, cohort, s->contract_id };
+	PGresult *res = pbr_db_query(conn, "checking overlapping contracts",
+		"SELECT id FROM pbr.contract WHERE cpa_code = $1 AND " RANGE_SQL
+		" AND id <> $3 ORDER BY id COLLATE \"C\" LIMIT 1", 3, params);
+	int rc = 0;
+
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) > 0)
+		rc = pbr_error(EX_DATAERR,
+			       "contracts %s and %s of CPA %s both cover cohort %s; a CPA may have one contract per cohort",
+			       s->contract_id, PQgetvalue(res, 0, 0), s->cpa_code,
+			       cohort);
+	PQclear(res);
+	return rc;
+}
+
+static int tariff_ok(const struct pbr_statement *s)
+{
+	const struct pbr_tariff *t = &s->tariff;
+
+	if (t->binary_price_pence < 0 || t->frequency_price_pence < 0 ||
+	    t->binary_hurdle_ppm < 0 || t->binary_hurdle_ppm > PBR_PPM ||
+	    t->cohort_cap_pence < 0 || t->max_weight_bp < PBR_BP ||
+	    t->max_weight_bp > 100 * PBR_BP || t->max_reject_ppm < 0 ||
+	    t->max_reject_ppm > PBR_PPM)
+		return pbr_error(EX_DATAERR,
+				 "tariff %s has a parameter out of range (prices and cap >= 0, hurdle and max_reject 0..1000000 ppm, max_weight 10000..1000000 bp)",
+				 s->tariff_version);
+	for (size_t i = 0; i < s->n_uplifts; i++)
+		if (s->uplifts[i].bp < 0 || s->uplifts[i].bp > 100 * PBR_BP)
+			return pbr_error(EX_DATAERR, "tariff %s: uplift of %s out of range (0..1000000 bp)",
+					 s->tariff_version, s->uplifts[i].need);
+	return 0;
+}
+
+static int load_tariff(PGconn *conn, const char *cohort,
+		       struct pbr_statement *s)
+{
+	const char *params[2] = { s->contract_id, cohort };
+	PGresult *res = pbr_db_query(conn, "reading the tariff in force",
+		"SELECT t.version, t.binary_price_pence, t.frequency_price_pence,"
+		" t.binary_hurdle_ppm, t.cohort_cap_pence, t.max_weight_bp,"
+		" t.max_reject_ppm, t.description"
+		" FROM pbr.contract_tariff ct JOIN pbr.tariff t ON t.version = ct.tariff_version"
+		" WHERE ct.contract_id = $1 AND ct.from_cohort <= $2"
+		" ORDER BY ct.from_cohort DESC LIMIT 1", 2, params);
+	int rc = 0;
+
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) != 1) {
+		rc = pbr_error(EX_DATAERR, "contract %s has no tariff in force for cohort %s",
+			       s->contract_id, cohort);
+		goto cleanup;
+	}
+	s->tariff_version = dup_value(res, 0, 0);
+	s->tariff.binary_price_pence = int_value(res, 0, 1);
+	s->tariff.frequency_price_pence = int_value(res, 0, 2);
+	s->tariff.binary_hurdle_ppm = int_value(res, 0, 3);
+	s->tariff.cohort_cap_pence = int_value(res, 0, 4);
+	s->tariff.max_weight_bp = int_value(res, 0, 5);
+	s->tariff.max_reject_ppm = int_value(res, 0, 6);
+	s->tariff_description = dup_value(res, 0, 7);
+	if (!s->tariff_version || !s->tariff_description)
+		rc = pbr_error(EX_OSERR, "out of memory");
+cleanup:
+	PQclear(res);
+	return rc;
+}
+
+static int load_needs(PGconn *conn, struct pbr_statement *s,
+		      struct pbr_needs *needs)
+{
+	const char *params[1] = { s->tariff_version };
+	PGresult *res = pbr_db_query(conn, "reading needs and uplifts",
+		"SELECT n.code, u.uplift_bp FROM pbr.need n"
+		" LEFT JOIN pbr.tariff_need_uplift u"
+		" ON u.need_code = n.code AND u.tariff_version = $1"
+		" ORDER BY n.code COLLATE \"C\"", 1, params);
+	int rc = 0;
+
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	memset(needs, 0, sizeof *needs);
+	s->n_uplifts = 0;
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *code = PQgetvalue(res, i, 0);
+		int64_t bp = int_value(res, i, 1);
+
+		if (pbr_needs_add(needs, code, bp) != 0) {
+			rc = pbr_error(EX_DATAERR,
+				       "need code '%s' is empty, longer than %d bytes, or one too many (at most %d)",
+				       code, PBR_CODE_MAX, PBR_MAX_NEEDS);
+			goto cleanup;
+		}
+		if (!PQgetisnull(res, i, 1)) {
+			struct pbr_uplift *u = &s->uplifts[s->n_uplifts++];
+			memcpy(u->need, code, strlen(code) + 1);
+			u->bp = bp;
+		}
+	}
+cleanup:
+	PQclear(res);
+	return rc;
+}
+
+static int load_areas(PGconn *conn, struct pbr_statement *s)
+{
+	const char *params[1] = { s->cpa_code };
+	PGresult *res = pbr_db_query(conn, "reading PCC areas",
+		"SELECT code, name FROM pbr.pcc_area WHERE cpa_code = $1"
+		" ORDER BY code COLLATE \"C\"", 1, params);
+	int rc = 0, n;
+
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	n = PQntuples(res);
+	s->areas = calloc((size_t)(n > 0 ? n : 1), sizeof *s->areas);
+	if (s->areas == NULL) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *code = PQgetvalue(res, i, 0);
+
+		if (strlen(code) == 0 || strlen(code) > PBR_CODE_MAX) {
+			rc = pbr_error(EX_DATAERR, "PCC area code '%s' is empty or longer than %d bytes",
+				       code, PBR_CODE_MAX);
+			goto cleanup;
+		}
+		memcpy(s->areas[i].code, code, strlen(code) + 1);
+		s->areas[i].name = dup_value(res, i, 1);
+		s->n_areas++;
+		if (s->areas[i].name == NULL) {
+			rc = pbr_error(EX_OSERR, "out of memory");
+			goto cleanup;
+		}
+	}
+cleanup:
+	PQclear(res);
+	return rc;
+}
+
+/* SPEC 2: rows whose cohort_quarter is malformed belong to no cohort. */
+static int warn_malformed(PGconn *conn, const struct pbr_statement *s)
+{
+	const char *params[1] = { s->cpa_code };
+	PGresult *res = pbr_db_query(conn, "counting malformed quarters",
+		"SELECT count(*) FROM pbr.cohort_member WHERE cpa_code = $1"
+		" AND cohort_quarter !~ '^[0-9]{4}Q[1-4]$'", 1, params);
+
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+		pbr_warn("%s rows of CPA %s have a malformed cohort_quarter and belong to no cohort",
+			 PQgetvalue(res, 0, 0), s->cpa_code);
+	PQclear(res);
+	return 0;
+}
+
+static int check_rows(const struct pbr_statement *s,
+		      const struct pbr_cohort_result *r)
+{
+	char counts[512];
+	size_t used = 0;
+
+	if (r->not_final > 0)
+		return pbr_error(EX_DATAERR,
+				 "NOT_MATURE: %" PRId64 " of %" PRId64 " rows of cohort %s of contract %s have an outcome_status other than 'final'; nothing written",
+				 r->not_final, r->rows, s->cohort, s->contract_id);
+	if (!pbr_rejects_exceed(r->rejected, r->rows, s->tariff.max_reject_ppm))
+		return 0;
+	counts[0] = '\0';
+	for (int i = 1; i < PBR_NSTATUS; i++)
+		used += (size_t)snprintf(counts + used, sizeof counts - used, "%s%s=%" PRId64,
+					 i > 1 ? ", " : "", pbr_status_name((enum pbr_status)i),
+					 r->count[i]);
+	return pbr_error(EX_DATAERR,
+			 "%" PRId64 " of %" PRId64 " rows of cohort %s of contract %s rejected, over max_reject_ppm %" PRId64 " (%s); nothing written",
+			 r->rejected, r->rows, s->cohort, s->contract_id,
+			 s->tariff.max_reject_ppm, counts);
+}
+
+static int attribute(struct pbr_statement *s)
+{
+	size_t n = s->n_areas;
+	int64_t *xb = calloc(n + 1, sizeof *xb), *xf = calloc(n + 1, sizeof *xf);
+	int64_t *ob = calloc(n + 1, sizeof *ob), *of = calloc(n + 1, sizeof *of);
+	const char **codes = calloc(n + 1, sizeof *codes);
+	int rc = 0;
+
+	if (!xb || !xf || !ob || !of || !codes) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++) {
+		xb[i] = pbr_sums_B(&s->areas[i].sums);
+		xf[i] = pbr_sums_F(&s->areas[i].sums);
+		codes[i] = s->areas[i].code;
+	}
+	if (pbr_attribute(s->pay.binary, xb, codes, n, ob) != 0 ||
+	    pbr_attribute(s->pay.frequency, xf, codes, n, of) != 0) {
+		rc = pbr_error(EX_SOFTWARE, "attribution of contract %s does not add up",
+			       s->contract_id);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++) {
+		s->areas[i].binary = ob[i];
+		s->areas[i].frequency = of[i];
+		s->areas[i].total = ob[i] + of[i];
+	}
+cleanup:
+	free(xb);
+	free(xf);
+	free(ob);
+	free(of);
+	free(codes);
+	return rc;
+}
+
+/* One earlier quarter's statement for the pool: in force, or by id. */
+static int pool_statement(PGconn *conn, const struct pbr_statement *s,
+			  const char *period, const char *by_id,
+			  struct pbr_recon *r)
+{
+	const char *params[2] = { s->contract_id, period };
+	const char *sql_in_force =
+		"SELECT statement_id, members, weighted_size, expected_binary,"
+		" actual_binary, expected_frequency, actual_frequency, total_pence"
+		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2";
+	const char *sql_by_id =
+		"SELECT statement_id, members, weighted_size, expected_binary,"
+		" actual_binary, expected_frequency, actual_frequency, total_pence"
+		" FROM pbr.settlement WHERE contract_id = $1 AND statement_id = $2";
+	PGresult *res;
+	struct pbr_sums t;
+	int rc = 0;
+
+	if (by_id)
+		params[1] = by_id;
+	res = pbr_db_query(conn, "reading the statements of the year",
+			   by_id ? sql_by_id : sql_in_force, 2, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) != 1) {
+		rc = pbr_error(EX_DATAERR,
+			       "the %d annual reconciliation of contract %s needs the statement of period %s, which has none in force; settle period %s first",
+			       r->year, s->contract_id, period, period);
+		goto cleanup;
+	}
+	t.n = int_value(res, 0, 1);
+	t.W = int_value(res, 0, 2);
+	t.Eb = int_value(res, 0, 3);
+	t.Ab = int_value(res, 0, 4);
+	t.Ef = int_value(res, 0, 5);
+	t.Af = int_value(res, 0, 6);
+	if (pbr_sums_merge(&r->sums, &t) != 0) {
+		rc = pbr_error(EX_DATAERR, "pooled sums of %d overflow", r->year);
+		goto cleanup;
+	}
+	r->previously_paid += int_value(res, 0, 7);
+	if (r->basis[0])
+		strncat(r->basis, ",", sizeof r->basis - strlen(r->basis) - 1);
+	strncat(r->basis, PQgetvalue(res, 0, 0), sizeof r->basis - strlen(r->basis) - 1);
+	r->cohorts++;
+cleanup:
+	PQclear(res);
+	return rc;
+}
+
+/* SPEC 6: pool the year's cohorts within the contract's range.  The Q1-Q3
+ * statements come from the ledger (in force, or those named by basis); the
+ * Q4 cohort is the one being settled. */
+static int reconcile(PGconn *conn, int cohort, const char *basis,
+		     struct pbr_statement *s)
+{
+	struct pbr_recon *r = &s->recon;
+	char period[8];
+	char *list = NULL, *save = NULL, *id = NULL;
+	int rc = 0;
+
+	r->present = true;
+	r->year = cohort / 4;
+	if (basis) {
+		list = strdup(basis);
+		if (list == NULL)
+			return pbr_error(EX_OSERR, "out of memory");
+		id = strtok_r(list, ",", &save);
+	}
+	for (int c = cohort - 3; c < cohort && rc == 0; c++) {
+		if (c < s->first_quarter || c > s->last_quarter)
+			continue;
+		pbr_quarter_format(c + 7, period);
+		if (basis && id == NULL) {
+			rc = pbr_error(EX_DATAERR, "recorded reconciliation basis '%s' lacks period %s",
+				       basis, period);
+			break;
+		}
+		rc = pool_statement(conn, s, period, basis ? id : NULL, r);
+		if (basis)
+			id = strtok_r(NULL, ",", &save);
+	}
+	free(list);
+	if (rc != 0)
+		return rc;
+	if (pbr_sums_merge(&r->sums, &s->sums) != 0)
+		return pbr_error(EX_DATAERR, "pooled sums of %d overflow", r->year);
+	r->cohorts++;
+	r->cap = s->tariff.cohort_cap_pence * r->cohorts;
+	if (pbr_price(&s->tariff, &r->sums, r->cap, &r->pay) != 0)
+		return pbr_error(EX_DATAERR, "pooled payment of %d overflows", r->year);
+	r->true_up = r->pay.total - (r->previously_paid + s->pay.total);
+	return 0;
+}
+
+static void apply_override(struct pbr_statement *s, const struct pbr_statement *o,
+			   struct pbr_needs *needs)
+{
+	s->tariff = o->tariff;
+	free(s->tariff_version);
+	s->tariff_version = strdup(o->tariff_version);
+	s->n_uplifts = o->n_uplifts;
+	memcpy(s->uplifts, o->uplifts, sizeof s->uplifts);
+	for (size_t i = 0; i < needs->count; i++) {
+		needs->uplift_bp[i] = 0;
+		for (size_t j = 0; j < o->n_uplifts; j++)
+			if (strcmp(needs->code[i], o->uplifts[j].need) == 0)
+				needs->uplift_bp[i] = o->uplifts[j].bp;
+	}
+}
+
+int pbr_settle(PGconn *conn, const char *contract_id, int period,
+	       const struct pbr_settle_opts *opts, struct pbr_statement *s)
+{
+	struct pbr_needs needs;
+	struct pbr_rules rules;
+	struct pbr_cohort_result res;
+	const char **codes = NULL;
+	int cohort = period - 7, rc;
+
+	memset(&res, 0, sizeof res);
+	pbr_quarter_format(period, s->period);
+	pbr_quarter_format(cohort, s->cohort);
+	s->contract_id = strdup(contract_id);
+	if (s->contract_id == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	if ((rc = load_contract(conn, s->cohort, s)) != 0 ||
+	    (rc = check_overlap(conn, s->cohort, s)) != 0 ||
+	    (rc = load_tariff(conn, s->cohort, s)) != 0 ||
+	    (rc = load_needs(conn, s, &needs)) != 0 ||
+	    (rc = load_areas(conn, s)) != 0 ||
+	    (rc = warn_malformed(conn, s)) != 0)
+		return rc;
+	if (opts->tariff_override)
+		apply_override(s, opts->tariff_override, &needs);
+	if ((rc = tariff_ok(s)) != 0)
+		return rc;
+	codes = calloc(s->n_areas + 1, sizeof *codes);
+	res.area = calloc(s->n_areas + 1, sizeof *res.area);
+	if (codes == NULL || res.area == NULL) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < s->n_areas; i++)
+		codes[i] = s->areas[i].code;
+	rules.cohort_quarter = cohort;
+	rules.needs = &needs;
+	rules.pcc_count = s->n_areas;
+	rules.pcc_codes = codes;
+	rules.max_weight_bp = s->tariff.max_weight_bp;
+	rc = pbr_cohort_read(conn, s->cpa_code, &rules, opts->annex,
+			     opts->annex_name, &res);
+	if (rc != 0 || (rc = check_rows(s, &res)) != 0)
+		goto cleanup;
+	memcpy(s->input_digest, res.input_digest, sizeof s->input_digest);
+	memcpy(s->annex_digest, res.annex_digest, sizeof s->annex_digest);
+	s->members = res.count[PBR_ACCEPTED];
+	s->rejected = res.rejected;
+	memcpy(s->rejects, res.count, sizeof s->rejects);
+	s->sums = res.total;
+	memcpy(s->bands, res.band, sizeof s->bands);
+	for (size_t i = 0; i < s->n_areas; i++)
+		s->areas[i].sums = res.area[i];
+	if (pbr_price(&s->tariff, &s->sums, s->tariff.cohort_cap_pence, &s->pay) != 0) {
+		rc = pbr_error(EX_DATAERR, "payment of contract %s overflows", contract_id);
+		goto cleanup;
+	}
+	if ((rc = attribute(s)) != 0)
+		goto cleanup;
+	s->period_due = s->pay.total;
+	if (cohort % 4 == 3) {
+		rc = reconcile(conn, cohort, opts->recon_basis, s);
+		if (rc != 0)
+			goto cleanup;
+		s->period_due += s->recon.true_up;
+	}
+	s->amount_due = s->period_due;
+cleanup:
+	free(codes);
+	free(res.area);
+	return rc;
+}
+
+int pbr_contracts_covering(PGconn *conn, int cohort, char ***ids, size_t *n)
+{
+	char q[8];
+	const char *params[2];
+	PGresult *res;
+	int rc = 0;
+
+	pbr_quarter_format(cohort, q);
+	params[0] = q;
+	params[1] = q;
+	*ids = NULL;
+	*n = 0;
+	res = pbr_db_query(conn, "listing contracts",
+		"SELECT id FROM pbr.contract WHERE first_cohort <= $1 AND last_cohort >= $2"
+		" ORDER BY id COLLATE \"C\"", 2, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	*ids = calloc((size_t)PQntuples(res) + 1, sizeof **ids);
+	if (*ids == NULL) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		(*ids)[i] = strdup(PQgetvalue(res, i, 0));
+		if ((*ids)[i] == NULL) {
+			rc = pbr_error(EX_OSERR, "out of memory");
+			goto cleanup;
+		}
+		(*n)++;
+	}
+cleanup:
+	PQclear(res);
+	return rc;
+}
+
+void pbr_free_ids(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}

@@ -1,0 +1,38 @@
+/*
+ * settle.h - computes one contract's statement for one period from the
+ * database: contract, tariff in force, needs, PCC areas, the cohort rows
+ * (streamed), payments, attribution and the annual reconciliation.  Used
+ * by run, verify and simulate alike, so that all three compute the same.
+ */
+#ifndef PBR_SETTLE_H
+#define PBR_SETTLE_H
+
+#include "statement.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+
+struct pbr_settle_opts {
+	FILE *annex;               /* where the annex goes, or NULL */
+	const char *annex_name;    /* for messages */
+	/* The statements to pool in an annual reconciliation: NULL for the
+	 * statements in force now, else "ID,ID,ID" as a ledger row recorded. */
+	const char *recon_basis;
+	/* A draft tariff instead of the one in force (simulate), or NULL. */
+	const struct pbr_statement *tariff_override;
+};
+
+/* Fills *s (zeroed by the caller) for contract_id and settlement period
+ * `period` (a quarter index).  Identity fields (statement id, kind, run id,
+ * created at, amount due) are left for the caller.  Returns 0, or a
+ * sysexits code after printing one line. */
+int pbr_settle(PGconn *conn, const char *contract_id, int period,
+	       const struct pbr_settle_opts *opts, struct pbr_statement *s);
+
+/* The contracts whose cohort range holds cohort quarter `cohort`, sorted
+ * bytewise; *ids is a malloc'd array of malloc'd strings.  Returns 0 or a
+ * sysexits code. */
+int pbr_contracts_covering(PGconn *conn, int cohort, char ***ids, size_t *n);
+void pbr_free_ids(char **ids, size_t n);
+
+#endif

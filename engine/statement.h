@@ -1,0 +1,75 @@
+/*
+ * statement.h - everything a settlement statement says, and its XML form
+ * (docs/STATEMENT.md, schemas/statement.xsd), written with xmlTextWriter.
+ */
+#ifndef PBR_STATEMENT_H
+#define PBR_STATEMENT_H
+
+#include "core.h"
+
+#define PBR_ID_MAX 64
+
+struct pbr_area {
+	char code[PBR_CODE_MAX + 1];
+	char *name;
+	struct pbr_sums sums;
+	int64_t binary, frequency, total;     /* attributed pence */
+};
+
+struct pbr_uplift {
+	char need[PBR_CODE_MAX + 1];
+	int64_t bp;
+};
+
+struct pbr_recon {
+	bool present;
+	int year;
+	int cohorts;                  /* k */
+	struct pbr_sums sums;         /* pooled */
+	struct pbr_payment pay;       /* under cap k * cohort cap */
+	int64_t cap;
+	int64_t previously_paid;      /* T of the Q1-Q3 statements in force */
+	int64_t true_up;
+	char basis[4 * (PBR_ID_MAX + 1)];   /* the statements pooled, "A,B,C" */
+};
+
+struct pbr_statement {
+	/* header */
+	char statement_id[PBR_ID_MAX];
+	bool draft;
+	bool restatement;
+	char supersedes[PBR_ID_MAX];
+	char *reason;
+	char period[8], cohort[8];
+	char *provider_id, *provider_name;
+	char *contract_id, *cpa_code;
+	int first_quarter, last_quarter;     /* the contract's cohort range */
+	char *tariff_version, *tariff_description;
+	struct pbr_tariff tariff;
+	size_t n_uplifts;
+	struct pbr_uplift uplifts[PBR_MAX_NEEDS];
+	char input_digest[65], annex_digest[65];
+	int64_t run_id;
+	char created_at[32];
+	/* cohort */
+	int64_t members, rejected;
+	int64_t rejects[PBR_NSTATUS];
+	struct pbr_sums sums;
+	struct pbr_payment pay;
+	size_t n_areas;
+	struct pbr_area *areas;
+	struct pbr_sums bands[PBR_NBANDS];
+	struct pbr_recon recon;
+	/* summary */
+	int64_t period_due, amount_due;
+	bool has_previous_total;
+	int64_t previous_total;
+};
+
+/* Frees what the statement owns (strings, areas) and zeroes it. */
+void pbr_statement_free(struct pbr_statement *s);
+
+/* Writes the unsigned XML into a malloc'd buffer.  Returns 0 or -1. */
+int pbr_statement_xml(const struct pbr_statement *s, char **out, size_t *len);
+
+#endif

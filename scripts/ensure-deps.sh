@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pbr-settle needs when run as root, or prints
+# the exact apt-get line otherwise.  Quiet when everything is present.
+set -u
+
+# package : a file that proves it is installed
+need=(
+  "build-essential:/usr/bin/make"
+  "gcc:/usr/bin/gcc"
+  "pkg-config:/usr/bin/pkg-config"
+  "libpq-dev:/usr/include/postgresql/libpq-fe.h"
+  "libxml2-dev:/usr/include/libxml2/libxml/xmlwriter.h"
+  "libxslt1-dev:/usr/include/libxslt/xslt.h"
+  "libxmlsec1-dev:/usr/include/xmlsec1/xmlsec/xmldsig.h"
+  "libssl-dev:/usr/include/openssl/evp.h"
+  "libcunit1-dev:/usr/include/CUnit/CUnit.h"
+  "postgresql-15:/usr/lib/postgresql/15/bin/initdb"
+  "postgresql-client-15:/usr/bin/psql"
+  "libxml2-utils:/usr/bin/xmllint"
+  "xmlsec1:/usr/bin/xmlsec1"
+  "xsltproc:/usr/bin/xsltproc"
+  "openssl:/usr/bin/openssl"
+  "util-linux:/usr/sbin/runuser"
+)
+if [ "${PBR_WITH_CLANG:-0}" = 1 ]; then
+  need+=("clang:/usr/bin/clang")
+fi
+if [ "${PBR_WITH_BROWSER:-0}" = 1 ]; then
+  need+=("chromium:/usr/bin/chromium")
+fi
+
+missing=()
+for item in "${need[@]}"; do
+  pkg=${item%%:*}
+  file=${item#*:}
+  [ -e "$file" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null || {
+    echo "apt-get install failed: ${missing[*]}" >&2
+    exit 1
+  }
+  exit 0
+fi
+echo "missing packages; run as root:" >&2
+echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
+exit 1
