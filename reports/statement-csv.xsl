@@ -1,0 +1,154 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  statement-csv.xsl - a settlement statement (schemas/statement.xsd) as CSV:
+  a header line, one line per PCC area in statement order, then one line
+  for the contract total with pcc_code TOTAL (and an empty pcc_name).
+
+  RFC 4180: "\n" line ends, a field quoted only when it holds a comma, a
+  double quote, CR or LF, quotes doubled inside.  Integer columns are
+  copied from the statement as written (exact 64-bit decimals, never
+  through a floating-point number); pounds are the same pence with the
+  decimal point inserted by string operations: 1234.56, -1234.56, 0.05.
+
+  The stylesheet stops with an error (xsl:message terminate) when the PCC
+  areas' pence do not add up to the contract total, so a CSV that does
+  not reconcile is never written.
+
+  Used by `pbr-settle report FILE.xml (format csv)`, or directly:
+    xsltproc reports/statement-csv.xsl STATEMENT.xml > statement.csv
+-->
+<xsl:stylesheet version="1.0"
+                xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:s="urn:pbr-settle:statement:1"
+                exclude-result-prefixes="s">
+
+  <xsl:output method="text" encoding="UTF-8"/>
+
+  <xsl:variable name="nl" select="'&#10;'"/>
+  <xsl:variable name="st" select="/s:SettlementStatement"/>
+  <xsl:variable name="h" select="$st/s:Header"/>
+  <xsl:variable name="c" select="$st/s:Cohort"/>
+
+  <xsl:template match="/">
+    <xsl:if test="not($st)">
+      <xsl:message terminate="yes">not a settlement statement (root element must be SettlementStatement in namespace urn:pbr-settle:statement:1)</xsl:message>
+    </xsl:if>
+    <xsl:if test="sum($c/s:PccArea/s:BinaryPence) != number($c/s:BinaryPence)
+                  or sum($c/s:PccArea/s:FrequencyPence) != number($c/s:FrequencyPence)
+                  or sum($c/s:PccArea/s:TotalPence) != number($c/s:TotalPence)">
+      <xsl:message terminate="yes">statement <xsl:value-of select="$h/s:StatementId"/>: the PCC areas' pence do not add up to the cohort's BinaryPence/FrequencyPence/TotalPence</xsl:message>
+    </xsl:if>
+
+    <xsl:text>statement_id,contract,period,cohort,pcc_code,pcc_name,members,weighted_size,expected_binary,actual_binary,binary_improvement,expected_frequency,actual_frequency,frequency_improvement,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds</xsl:text>
+    <xsl:value-of select="$nl"/>
+    <xsl:for-each select="$c/s:PccArea">
+      <xsl:call-template name="line">
+        <xsl:with-param name="g" select="."/>
+        <xsl:with-param name="code" select="string(@code)"/>
+        <xsl:with-param name="name" select="string(@name)"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:call-template name="line">
+      <xsl:with-param name="g" select="$c"/>
+      <xsl:with-param name="code" select="'TOTAL'"/>
+      <xsl:with-param name="name" select="''"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="line">
+    <xsl:param name="g"/>
+    <xsl:param name="code"/>
+    <xsl:param name="name"/>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="string($h/s:StatementId)"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="string($h/s:Contract/@id)"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="string($h/s:Period)"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="string($c/@quarter)"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="$code"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="$name"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:Members)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:WeightedSize)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:ExpectedBinary)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:ActualBinary)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:BinaryImprovement)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:ExpectedFrequency)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:ActualFrequency)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:FrequencyImprovement)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:BinaryPence)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:FrequencyPence)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/s:TotalPence)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($g/s:BinaryPence)"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($g/s:FrequencyPence)"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($g/s:TotalPence)"/></xsl:call-template>
+    <xsl:value-of select="$nl"/>
+  </xsl:template>
+
+  <!-- Pence string (-?[0-9]+) to pounds: the last two digits after a
+       point, at least one digit before it, the sign kept. -->
+  <xsl:template name="pounds">
+    <xsl:param name="p"/>
+    <xsl:variable name="neg" select="starts-with($p, '-')"/>
+    <xsl:variable name="digits">
+      <xsl:choose>
+        <xsl:when test="$neg"><xsl:value-of select="substring($p, 2)"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$p"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="padded">
+      <xsl:value-of select="substring('00', string-length($digits))"/>
+      <xsl:value-of select="$digits"/>
+    </xsl:variable>
+    <xsl:variable name="len" select="string-length($padded)"/>
+    <xsl:if test="$neg and translate($digits, '0', '') != ''">-</xsl:if>
+    <xsl:value-of select="substring($padded, 1, $len - 2)"/>
+    <xsl:text>.</xsl:text>
+    <xsl:value-of select="substring($padded, $len - 1)"/>
+  </xsl:template>
+
+  <!-- One RFC 4180 field. -->
+  <xsl:template name="field">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="contains($v, ',') or contains($v, '&quot;')
+                      or contains($v, '&#13;') or contains($v, '&#10;')">
+        <xsl:text>"</xsl:text>
+        <xsl:call-template name="double-quotes"><xsl:with-param name="v" select="$v"/></xsl:call-template>
+        <xsl:text>"</xsl:text>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="double-quotes">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="contains($v, '&quot;')">
+        <xsl:value-of select="substring-before($v, '&quot;')"/>
+        <xsl:text>""</xsl:text>
+        <xsl:call-template name="double-quotes">
+          <xsl:with-param name="v" select="substring-after($v, '&quot;')"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+</xsl:stylesheet>

@@ -1,0 +1,863 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  statement-html.xsl - a settlement statement (schemas/statement.xsd) as one
+  self-contained HTML5 page: inline CSS and SVG, no script, no external
+  resource.  XSLT 1.0, no extension functions (libxslt, xsltproc).
+
+  Money: the statement holds integer pence; pounds are formatted here from
+  floor(|p| div 100) and |p| mod 100, so no fraction of a penny is ever
+  rounded (XPath numbers are doubles, exact for every amount below
+  2^53 pence).  Rates and percentages are display only.
+
+  Parameter signature_status: what the caller found when checking
+  ds:Signature (for example "valid", "INVALID", "not checked").
+
+  Used by `pbr-settle report FILE.xml (format html)`, or directly:
+    xsltproc reports/statement-html.xsl STATEMENT.xml > statement.html
+-->
+<xsl:stylesheet version="1.0"
+                xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:s="urn:pbr-settle:statement:1"
+                xmlns:ds="http://www.w3.org/2000/09/xmldsig#"
+                xmlns:svg="http://www.w3.org/2000/svg"
+                exclude-result-prefixes="s ds svg">
+
+  <xsl:output method="html" encoding="UTF-8" indent="yes"/>
+
+  <xsl:param name="signature_status" select="'not checked'"/>
+
+  <xsl:variable name="st" select="/s:SettlementStatement"/>
+  <xsl:variable name="h" select="$st/s:Header"/>
+  <xsl:variable name="c" select="$st/s:Cohort"/>
+  <xsl:variable name="ar" select="$st/s:AnnualReconciliation"/>
+  <xsl:variable name="sum" select="$st/s:Summary"/>
+
+  <!-- ================================================================
+       Entry point
+       ================================================================ -->
+
+  <xsl:template match="/">
+    <xsl:choose>
+      <xsl:when test="$st">
+        <xsl:call-template name="page"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:message terminate="yes">not a settlement statement (root element must be SettlementStatement in namespace urn:pbr-settle:statement:1)</xsl:message>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="page">
+    <xsl:text disable-output-escaping="yes">&lt;!DOCTYPE html&gt;&#10;</xsl:text>
+    <html lang="en-GB">
+      <head>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="pbr-settle statement-html.xsl"/>
+        <title>Settlement statement <xsl:value-of select="$h/s:StatementId"/></title>
+        <style>
+          <xsl:call-template name="css"/>
+        </style>
+      </head>
+      <body>
+        <header class="masthead">
+          <p class="kicker">Payment-by-results settlement statement</p>
+          <h1>Settlement statement <xsl:value-of select="$h/s:StatementId"/></h1>
+          <xsl:call-template name="banners"/>
+        </header>
+        <main>
+          <xsl:call-template name="header-section"/>
+          <xsl:call-template name="payment-section"/>
+          <xsl:call-template name="pcc-section"/>
+          <xsl:call-template name="needs-section"/>
+          <xsl:call-template name="rejects-section"/>
+          <xsl:if test="$ar">
+            <xsl:call-template name="reconciliation-section"/>
+          </xsl:if>
+          <xsl:call-template name="integrity-section"/>
+          <xsl:call-template name="audit-section"/>
+        </main>
+        <footer>
+          <p>
+            Generated from <code><xsl:value-of select="$h/s:StatementId"/>.xml</code>
+            (engine <xsl:value-of select="$h/s:EngineVersion"/>).
+            All money is computed in whole pence by the engine; rates and
+            percentages on this page are for reading only. The XML statement,
+            not this page, is the record.
+          </p>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- ================================================================
+       Sections
+       ================================================================ -->
+
+  <xsl:template name="banners">
+    <xsl:if test="sum($c/s:PccArea/s:BinaryPence) != number($c/s:BinaryPence)
+                  or sum($c/s:PccArea/s:FrequencyPence) != number($c/s:FrequencyPence)
+                  or sum($c/s:PccArea/s:TotalPence) != number($c/s:TotalPence)
+                  or number($c/s:BinaryPence) + number($c/s:FrequencyPence) != number($c/s:TotalPence)">
+      <p class="banner draft" role="alert"><strong>INCONSISTENT</strong> — the payment
+        attributed to the PCC areas, or the binary and frequency payments, do not add up to
+        the cohort total. Do not rely on this statement; run <code>pbr-settle verify</code>.</p>
+    </xsl:if>
+    <xsl:if test="$h/s:Status = 'DRAFT'">
+      <p class="banner draft"><strong>DRAFT</strong> — dry run, not recorded in the
+        ledger and not a basis for payment.</p>
+    </xsl:if>
+    <xsl:if test="$h/s:Kind = 'RESTATEMENT'">
+      <p class="banner restated"><strong>RESTATEMENT</strong> of
+        <xsl:value-of select="$h/s:Supersedes"/>
+        <xsl:if test="normalize-space($h/s:Reason) != ''">
+          — reason: <q><xsl:value-of select="$h/s:Reason"/></q>
+        </xsl:if>
+      </p>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="header-section">
+    <section id="statement" aria-labelledby="statement-h">
+      <h2 id="statement-h">Statement</h2>
+      <dl class="facts">
+        <dt>Statement</dt>
+        <dd><xsl:value-of select="$h/s:StatementId"/></dd>
+        <dt>Status / kind</dt>
+        <dd><xsl:value-of select="$h/s:Status"/> / <xsl:value-of select="$h/s:Kind"/></dd>
+        <xsl:if test="$h/s:Supersedes">
+          <dt>Supersedes</dt>
+          <dd><xsl:value-of select="$h/s:Supersedes"/></dd>
+        </xsl:if>
+        <xsl:if test="$h/s:Reason">
+          <dt>Reason for restatement</dt>
+          <dd><xsl:value-of select="$h/s:Reason"/></dd>
+        </xsl:if>
+        <dt>Contract</dt>
+        <dd><xsl:value-of select="$h/s:Contract/@id"/></dd>
+        <dt>Provider</dt>
+        <dd><xsl:value-of select="$h/s:Provider"/>
+          <span class="muted"> (<xsl:value-of select="$h/s:Provider/@id"/>)</span></dd>
+        <dt>Contract package area</dt>
+        <dd><xsl:value-of select="$h/s:Contract/@cpa"/></dd>
+        <dt>Settlement period</dt>
+        <dd><xsl:value-of select="$h/s:Period"/></dd>
+        <dt>Cohort settled</dt>
+        <dd><xsl:value-of select="$h/s:CohortQuarter"/>
+          <span class="muted"> (people starting an order or released in that quarter; 12 months' follow-up plus 6 months for convictions)</span></dd>
+        <dt>Tariff</dt>
+        <dd><xsl:value-of select="$h/s:Tariff/@version"/>
+          <xsl:if test="normalize-space($h/s:Tariff/s:Description) != ''">
+            — <xsl:value-of select="$h/s:Tariff/s:Description"/>
+          </xsl:if>
+        </dd>
+        <dt>Run id</dt>
+        <dd><xsl:value-of select="$h/s:RunId"/>
+          <xsl:if test="$h/s:Status = 'DRAFT'"><span class="muted"> (draft: not in the ledger)</span></xsl:if>
+        </dd>
+        <dt>Created at</dt>
+        <dd><time datetime="{$h/s:CreatedAt}"><xsl:value-of select="translate($h/s:CreatedAt, 'T', ' ')"/></time></dd>
+        <dt>Engine version</dt>
+        <dd><xsl:value-of select="$h/s:EngineVersion"/></dd>
+      </dl>
+
+      <table class="narrow">
+        <caption>Tariff <xsl:value-of select="$h/s:Tariff/@version"/> parameters</caption>
+        <tbody>
+          <tr><th scope="row">Binary price (per weighted person not reoffending beyond prediction)</th>
+            <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$h/s:Tariff/s:BinaryPricePence"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Frequency price (per weighted proven reoffence avoided)</th>
+            <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$h/s:Tariff/s:FrequencyPricePence"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Binary hurdle (minimum weighted improvement)</th>
+            <td class="num"><xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:BinaryHurdlePpm"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Cohort cap</th>
+            <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$h/s:Tariff/s:CohortCapPence"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Weight ceiling</th>
+            <td class="num"><xsl:call-template name="bp-weight"><xsl:with-param name="bp" select="$h/s:Tariff/s:MaxWeightBp"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Reject limit</th>
+            <td class="num"><xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:MaxRejectPpm"/></xsl:call-template> of rows</td></tr>
+          <xsl:for-each select="$h/s:Tariff/s:NeedUplift">
+            <tr><th scope="row">Complex-needs uplift <xsl:value-of select="@need"/></th>
+              <td class="num">+<xsl:call-template name="bp-weight"><xsl:with-param name="bp" select="@bp"/></xsl:call-template></td></tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="payment-section">
+    <section id="payment" aria-labelledby="payment-h">
+      <h2 id="payment-h">Payment summary</h2>
+      <p class="headline">
+        Amount due this period:
+        <strong>
+          <xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:AmountDuePence"/></xsl:call-template>
+        </strong>
+        <xsl:if test="number($sum/s:AmountDuePence) &lt; 0">
+          <span class="muted"> (negative: owed back by the provider)</span>
+        </xsl:if>
+      </p>
+      <table class="narrow money">
+        <caption>Cohort <xsl:value-of select="$c/@quarter"/> payment, in pounds</caption>
+        <thead>
+          <tr><th scope="col">Item</th><th scope="col" class="num">Amount</th></tr>
+        </thead>
+        <tbody>
+          <tr><th scope="row">Binary hurdle met</th>
+            <td class="num"><xsl:call-template name="yesno"><xsl:with-param name="b" select="$c/s:BinaryHurdleMet"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Frequency gate open</th>
+            <td class="num"><xsl:call-template name="yesno"><xsl:with-param name="b" select="$c/s:FrequencyGateOpen"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Binary payment (after cap)</th>
+            <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:BinaryPence"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Frequency payment (after cap)</th>
+            <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:FrequencyPence"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Cut by the cohort cap</th>
+            <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:CapCutPence"/></xsl:call-template></td></tr>
+          <tr class="total"><th scope="row">Cohort total</th>
+            <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:TotalPence"/></xsl:call-template></td></tr>
+          <xsl:if test="$ar">
+            <tr><th scope="row">Annual reconciliation <xsl:value-of select="$ar/@year"/> true-up</th>
+              <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:TrueUpPence"/></xsl:call-template></td></tr>
+          </xsl:if>
+          <tr class="total"><th scope="row">Period due</th>
+            <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:PeriodDuePence"/></xsl:call-template></td></tr>
+          <xsl:if test="$sum/s:PreviousTotalPence">
+            <tr><th scope="row">Cohort total of the superseded statement <xsl:value-of select="$h/s:Supersedes"/></th>
+              <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:PreviousTotalPence"/></xsl:call-template></td></tr>
+          </xsl:if>
+          <tr class="grand"><th scope="row">Amount due
+              <xsl:if test="$h/s:Kind = 'RESTATEMENT'"> (period due less the superseded statement's period due)</xsl:if></th>
+            <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:AmountDuePence"/></xsl:call-template></td></tr>
+        </tbody>
+      </table>
+      <p class="note">
+        Cohort: <xsl:call-template name="int"><xsl:with-param name="n" select="$c/s:Members"/></xsl:call-template> people accepted,
+        <xsl:call-template name="int"><xsl:with-param name="n" select="$c/s:Rejected"/></xsl:call-template> rows rejected;
+        weighted size <xsl:call-template name="bp-weight"><xsl:with-param name="bp" select="$c/s:WeightedSize"/></xsl:call-template>.
+        Expected reoffending <xsl:call-template name="rate"><xsl:with-param name="g" select="$c"/><xsl:with-param name="what" select="'eb'"/></xsl:call-template>,
+        actual <xsl:call-template name="rate"><xsl:with-param name="g" select="$c"/><xsl:with-param name="what" select="'ab'"/></xsl:call-template>,
+        improvement <xsl:call-template name="rate"><xsl:with-param name="g" select="$c"/><xsl:with-param name="what" select="'b'"/></xsl:call-template>
+        (hurdle <xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:BinaryHurdlePpm"/></xsl:call-template>).
+      </p>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="pcc-section">
+    <section id="pcc" aria-labelledby="pcc-h">
+      <h2 id="pcc-h">Reoffending and payment by Police and Crime Commissioner area</h2>
+      <p class="note">Weighted rates: each person counts with their complex-needs weight.
+        Expected is the predicted proven-reoffending rate, actual the observed one; a lower actual bar is better.</p>
+      <div class="pair">
+        <figure>
+          <xsl:call-template name="chart">
+            <xsl:with-param name="groups" select="$c/s:PccArea"/>
+            <xsl:with-param name="id" select="'pcc-chart'"/>
+            <xsl:with-param name="title" select="concat('Expected and actual proven reoffending rate by PCC area, cohort ', $c/@quarter)"/>
+          </xsl:call-template>
+          <figcaption>Expected and actual weighted proven-reoffending rate by PCC area.
+            The table gives the same figures.</figcaption>
+        </figure>
+        <div class="scroll">
+          <table>
+            <caption>Cohort <xsl:value-of select="$c/@quarter"/> by PCC area, with the payment attributed to each area</caption>
+            <thead>
+              <xsl:call-template name="sums-head">
+                <xsl:with-param name="first" select="'PCC area'"/>
+                <xsl:with-param name="money" select="true()"/>
+              </xsl:call-template>
+            </thead>
+            <tbody>
+              <xsl:for-each select="$c/s:PccArea">
+                <xsl:call-template name="sums-row">
+                  <xsl:with-param name="g" select="."/>
+                  <xsl:with-param name="label" select="concat(@name, ' (', @code, ')')"/>
+                  <xsl:with-param name="money" select="true()"/>
+                </xsl:call-template>
+              </xsl:for-each>
+            </tbody>
+            <tfoot>
+              <xsl:call-template name="sums-row">
+                <xsl:with-param name="g" select="$c"/>
+                <xsl:with-param name="label" select="'Contract total'"/>
+                <xsl:with-param name="money" select="true()"/>
+              </xsl:call-template>
+            </tfoot>
+          </table>
+        </div>
+      </div>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="needs-section">
+    <section id="needs" aria-labelledby="needs-h">
+      <h2 id="needs-h">Complex needs: is improvement only among the easy cases?</h2>
+      <p class="note">Members grouped by the number of distinct complex needs recorded
+        (0, 1–2, 3 or more). A provider working only with the easy cases shows its
+        improvement in band 0 and none in band 3+. These bands carry no money.</p>
+      <div class="pair">
+        <figure>
+          <xsl:call-template name="chart">
+            <xsl:with-param name="groups" select="$c/s:NeedsBand"/>
+            <xsl:with-param name="id" select="'needs-chart'"/>
+            <xsl:with-param name="title" select="concat('Expected and actual proven reoffending rate by number of complex needs, cohort ', $c/@quarter)"/>
+          </xsl:call-template>
+          <figcaption>Expected and actual weighted proven-reoffending rate by needs band.
+            The table gives the same figures.</figcaption>
+        </figure>
+        <div class="scroll">
+          <table>
+            <caption>Cohort <xsl:value-of select="$c/@quarter"/> by number of complex needs</caption>
+            <thead>
+              <xsl:call-template name="sums-head">
+                <xsl:with-param name="first" select="'Needs'"/>
+                <xsl:with-param name="money" select="false()"/>
+                <xsl:with-param name="share" select="true()"/>
+              </xsl:call-template>
+            </thead>
+            <tbody>
+              <xsl:for-each select="$c/s:NeedsBand">
+                <xsl:call-template name="sums-row">
+                  <xsl:with-param name="g" select="."/>
+                  <xsl:with-param name="label" select="concat(@band, ' needs')"/>
+                  <xsl:with-param name="money" select="false()"/>
+                  <xsl:with-param name="share" select="true()"/>
+                </xsl:call-template>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="rejects-section">
+    <xsl:variable name="rows" select="number($c/s:Members) + number($c/s:Rejected)"/>
+    <section id="rejects" aria-labelledby="rejects-h">
+      <h2 id="rejects-h">Rejected rows</h2>
+      <p class="note">Rows of the cohort left out of the calculation, by reason
+        (first reason that applies). Rejected:
+        <xsl:call-template name="int"><xsl:with-param name="n" select="$c/s:Rejected"/></xsl:call-template>
+        of <xsl:call-template name="int"><xsl:with-param name="n" select="$rows"/></xsl:call-template> rows
+        <xsl:if test="$rows &gt; 0">
+          (<xsl:value-of select="format-number(number($c/s:Rejected) * 100 div $rows, '0.00')"/>%;
+          limit <xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:MaxRejectPpm"/></xsl:call-template>)</xsl:if>.
+      </p>
+      <table class="narrow">
+        <caption>Rejected rows by reason</caption>
+        <thead>
+          <tr><th scope="col">Code</th><th scope="col">Meaning</th><th scope="col" class="num">Rows</th></tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="$st/s:Rejects/s:Reason">
+            <tr>
+              <th scope="row"><code><xsl:value-of select="@code"/></code></th>
+              <td><xsl:call-template name="reject-meaning"><xsl:with-param name="code" select="@code"/></xsl:call-template></td>
+              <td class="num"><xsl:call-template name="int"><xsl:with-param name="n" select="@count"/></xsl:call-template></td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+        <tfoot>
+          <tr class="total"><th scope="row">Total</th><td></td>
+            <td class="num"><xsl:call-template name="int"><xsl:with-param name="n" select="sum($st/s:Rejects/s:Reason/@count)"/></xsl:call-template></td></tr>
+        </tfoot>
+      </table>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="reconciliation-section">
+    <section id="reconciliation" aria-labelledby="reconciliation-h">
+      <h2 id="reconciliation-h">Annual reconciliation <xsl:value-of select="$ar/@year"/></h2>
+      <p class="note">The <xsl:value-of select="$ar/s:Cohorts"/> cohorts of
+        <xsl:value-of select="$ar/@year"/> pooled and settled once, with a cap of
+        <xsl:value-of select="$ar/s:Cohorts"/> × the cohort cap. The true-up is the
+        pooled entitlement less what the quarters were paid; a negative true-up is clawed back.</p>
+      <table class="narrow money">
+        <caption>Annual reconciliation <xsl:value-of select="$ar/@year"/>, in pounds</caption>
+        <tbody>
+          <tr><th scope="row">Cohorts pooled</th><td class="num"><xsl:value-of select="$ar/s:Cohorts"/></td></tr>
+          <tr><th scope="row">Members</th><td class="num"><xsl:call-template name="int"><xsl:with-param name="n" select="$ar/s:Members"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Weighted size</th><td class="num"><xsl:call-template name="bp-weight"><xsl:with-param name="bp" select="$ar/s:WeightedSize"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Expected / actual reoffending rate</th>
+            <td class="num"><xsl:call-template name="rate"><xsl:with-param name="g" select="$ar"/><xsl:with-param name="what" select="'eb'"/></xsl:call-template>
+              / <xsl:call-template name="rate"><xsl:with-param name="g" select="$ar"/><xsl:with-param name="what" select="'ab'"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Expected / actual reoffences per person</th>
+            <td class="num"><xsl:call-template name="rate"><xsl:with-param name="g" select="$ar"/><xsl:with-param name="what" select="'ef'"/></xsl:call-template>
+              / <xsl:call-template name="rate"><xsl:with-param name="g" select="$ar"/><xsl:with-param name="what" select="'af'"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Binary hurdle met</th><td class="num"><xsl:call-template name="yesno"><xsl:with-param name="b" select="$ar/s:BinaryHurdleMet"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Frequency gate open</th><td class="num"><xsl:call-template name="yesno"><xsl:with-param name="b" select="$ar/s:FrequencyGateOpen"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Annual cap</th><td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:CapPence"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Binary payment (after cap)</th><td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:BinaryPence"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Frequency payment (after cap)</th><td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:FrequencyPence"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Cut by the annual cap</th><td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:CapCutPence"/></xsl:call-template></td></tr>
+          <tr class="total"><th scope="row">Pooled entitlement</th><td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:EntitlementPence"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Paid for Q1–Q3 (statements in force)</th><td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:PreviouslyPaidPence"/></xsl:call-template></td></tr>
+          <tr><th scope="row">Q4 cohort total, this statement</th><td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:TotalPence"/></xsl:call-template></td></tr>
+          <tr class="grand"><th scope="row">True-up</th><td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:TrueUpPence"/></xsl:call-template></td></tr>
+        </tbody>
+      </table>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="integrity-section">
+    <xsl:variable name="sig" select="$st/ds:Signature"/>
+    <section id="integrity" aria-labelledby="integrity-h">
+      <h2 id="integrity-h">Signature and digests</h2>
+      <table class="narrow">
+        <caption>Integrity of this statement</caption>
+        <tbody>
+          <tr><th scope="row">Input digest (<xsl:value-of select="$h/s:InputDigest/@algorithm"/>, cohort rows)</th>
+            <td><code class="digest"><xsl:value-of select="$h/s:InputDigest"/></code></td></tr>
+          <tr><th scope="row">Annex digest (<xsl:value-of select="$h/s:AnnexDigest/@algorithm"/>, <code><xsl:value-of select="$h/s:StatementId"/>-annex.csv</code>)</th>
+            <td><code class="digest"><xsl:value-of select="$h/s:AnnexDigest"/></code></td></tr>
+          <tr><th scope="row">XML signature</th>
+            <td>
+              <xsl:choose>
+                <xsl:when test="$sig">present
+                  <xsl:if test="$sig/ds:SignedInfo/ds:SignatureMethod/@Algorithm">
+                    <span class="muted"> (<xsl:value-of select="$sig/ds:SignedInfo/ds:SignatureMethod/@Algorithm"/>)</span>
+                  </xsl:if>
+                </xsl:when>
+                <xsl:otherwise>absent: this statement is not signed</xsl:otherwise>
+              </xsl:choose>
+            </td></tr>
+          <tr><th scope="row">Signature check</th>
+            <td><strong><xsl:value-of select="$signature_status"/></strong></td></tr>
+        </tbody>
+      </table>
+      <p class="note">Anyone can recompute the input digest from the cohort rows
+        (SPEC section 7) and the annex digest with <code>sha256sum</code>;
+        <code>pbr-settle verify</code> checks the schema, the signature and every figure.</p>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="audit-section">
+    <section id="audit" aria-labelledby="audit-h">
+      <h2 id="audit-h">Figures as recorded</h2>
+      <p class="note">The exact integer sums of the statement, for checking against the
+        offender annex: W in basis points of weight, Eb and Ab in basis points × parts
+        per million, Ef and Af in basis points × thousandths; B = Eb − Ab, F = Ef − Af.</p>
+      <div class="scroll">
+        <table class="audit">
+          <caption>Exact sums by group</caption>
+          <thead>
+            <tr>
+              <th scope="col">Group</th>
+              <th scope="col" class="num">n</th>
+              <th scope="col" class="num">W</th>
+              <th scope="col" class="num">Eb</th>
+              <th scope="col" class="num">Ab</th>
+              <th scope="col" class="num">B</th>
+              <th scope="col" class="num">Ef</th>
+              <th scope="col" class="num">Af</th>
+              <th scope="col" class="num">F</th>
+            </tr>
+          </thead>
+          <tbody>
+            <xsl:call-template name="audit-row">
+              <xsl:with-param name="g" select="$c"/>
+              <xsl:with-param name="label" select="concat('Cohort ', $c/@quarter)"/>
+            </xsl:call-template>
+            <xsl:for-each select="$c/s:PccArea">
+              <xsl:call-template name="audit-row">
+                <xsl:with-param name="g" select="."/>
+                <xsl:with-param name="label" select="concat('PCC ', @code)"/>
+              </xsl:call-template>
+            </xsl:for-each>
+            <xsl:for-each select="$c/s:NeedsBand">
+              <xsl:call-template name="audit-row">
+                <xsl:with-param name="g" select="."/>
+                <xsl:with-param name="label" select="concat('Needs ', @band)"/>
+              </xsl:call-template>
+            </xsl:for-each>
+            <xsl:if test="$ar">
+              <xsl:call-template name="audit-row">
+                <xsl:with-param name="g" select="$ar"/>
+                <xsl:with-param name="label" select="concat('Year ', $ar/@year)"/>
+              </xsl:call-template>
+            </xsl:if>
+          </tbody>
+        </table>
+      </div>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="audit-row">
+    <xsl:param name="g"/>
+    <xsl:param name="label"/>
+    <tr>
+      <th scope="row"><xsl:value-of select="$label"/></th>
+      <td class="num"><xsl:value-of select="$g/s:Members"/></td>
+      <td class="num"><xsl:value-of select="$g/s:WeightedSize"/></td>
+      <td class="num"><xsl:value-of select="$g/s:ExpectedBinary"/></td>
+      <td class="num"><xsl:value-of select="$g/s:ActualBinary"/></td>
+      <td class="num"><xsl:value-of select="$g/s:BinaryImprovement"/></td>
+      <td class="num"><xsl:value-of select="$g/s:ExpectedFrequency"/></td>
+      <td class="num"><xsl:value-of select="$g/s:ActualFrequency"/></td>
+      <td class="num"><xsl:value-of select="$g/s:FrequencyImprovement"/></td>
+    </tr>
+  </xsl:template>
+
+  <!-- ================================================================
+       Tables of sums (PCC areas, needs bands)
+       ================================================================ -->
+
+  <xsl:template name="sums-head">
+    <xsl:param name="first"/>
+    <xsl:param name="money" select="false()"/>
+    <xsl:param name="share" select="false()"/>
+    <tr>
+      <th scope="col"><xsl:value-of select="$first"/></th>
+      <th scope="col" class="num">Members</th>
+      <xsl:if test="$share"><th scope="col" class="num">Share of members</th></xsl:if>
+      <th scope="col" class="num">Weighted size</th>
+      <th scope="col" class="num">Expected rate</th>
+      <th scope="col" class="num">Actual rate</th>
+      <th scope="col" class="num">Improvement</th>
+      <th scope="col" class="num">Expected reoffences per person</th>
+      <th scope="col" class="num">Actual reoffences per person</th>
+      <xsl:if test="$money">
+        <th scope="col" class="num">Binary payment</th>
+        <th scope="col" class="num">Frequency payment</th>
+        <th scope="col" class="num">Total payment</th>
+      </xsl:if>
+    </tr>
+  </xsl:template>
+
+  <xsl:template name="sums-row">
+    <xsl:param name="g"/>
+    <xsl:param name="label"/>
+    <xsl:param name="money" select="false()"/>
+    <xsl:param name="share" select="false()"/>
+    <tr>
+      <th scope="row"><xsl:value-of select="$label"/></th>
+      <td class="num"><xsl:call-template name="int"><xsl:with-param name="n" select="$g/s:Members"/></xsl:call-template></td>
+      <xsl:if test="$share">
+        <td class="num">
+          <xsl:choose>
+            <xsl:when test="number($c/s:Members) &gt; 0">
+              <xsl:value-of select="format-number(number($g/s:Members) * 100 div number($c/s:Members), '0.0')"/>%</xsl:when>
+            <xsl:otherwise>–</xsl:otherwise>
+          </xsl:choose>
+        </td>
+      </xsl:if>
+      <td class="num"><xsl:call-template name="bp-weight"><xsl:with-param name="bp" select="$g/s:WeightedSize"/></xsl:call-template></td>
+      <td class="num"><xsl:call-template name="rate"><xsl:with-param name="g" select="$g"/><xsl:with-param name="what" select="'eb'"/></xsl:call-template></td>
+      <td class="num"><xsl:call-template name="rate"><xsl:with-param name="g" select="$g"/><xsl:with-param name="what" select="'ab'"/></xsl:call-template></td>
+      <td class="num"><xsl:call-template name="rate"><xsl:with-param name="g" select="$g"/><xsl:with-param name="what" select="'b'"/></xsl:call-template></td>
+      <td class="num"><xsl:call-template name="rate"><xsl:with-param name="g" select="$g"/><xsl:with-param name="what" select="'ef'"/></xsl:call-template></td>
+      <td class="num"><xsl:call-template name="rate"><xsl:with-param name="g" select="$g"/><xsl:with-param name="what" select="'af'"/></xsl:call-template></td>
+      <xsl:if test="$money">
+        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$g/s:BinaryPence"/></xsl:call-template></td>
+        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$g/s:FrequencyPence"/></xsl:call-template></td>
+        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$g/s:TotalPence"/></xsl:call-template></td>
+      </xsl:if>
+    </tr>
+  </xsl:template>
+
+  <!-- ================================================================
+       SVG chart: expected vs actual weighted binary reoffending rate,
+       one pair of horizontal bars per group (PccArea or NeedsBand).
+       ================================================================ -->
+
+  <xsl:template name="chart">
+    <xsl:param name="groups"/>
+    <xsl:param name="id"/>
+    <xsl:param name="title"/>
+
+    <!-- largest rate shown, to choose the scale -->
+    <xsl:variable name="max-e">
+      <xsl:for-each select="$groups[number(s:WeightedSize) &gt; 0]">
+        <xsl:sort select="number(s:ExpectedBinary) div number(s:WeightedSize)" data-type="number" order="descending"/>
+        <xsl:if test="position() = 1">
+          <xsl:value-of select="number(s:ExpectedBinary) div number(s:WeightedSize) div 1000000"/>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="max-a">
+      <xsl:for-each select="$groups[number(s:WeightedSize) &gt; 0]">
+        <xsl:sort select="number(s:ActualBinary) div number(s:WeightedSize)" data-type="number" order="descending"/>
+        <xsl:if test="position() = 1">
+          <xsl:value-of select="number(s:ActualBinary) div number(s:WeightedSize) div 1000000"/>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="max">
+      <xsl:choose>
+        <xsl:when test="string(number($max-e)) = 'NaN' and string(number($max-a)) = 'NaN'">0</xsl:when>
+        <xsl:when test="string(number($max-a)) = 'NaN' or number($max-e) &gt;= number($max-a)"><xsl:value-of select="$max-e"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$max-a"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <!-- scale: the next 10% step above the largest rate, at least 10%, at most 100% -->
+    <xsl:variable name="scale-raw" select="ceiling(number($max) * 10 - 0.000001) div 10"/>
+    <xsl:variable name="scale">
+      <xsl:choose>
+        <xsl:when test="$scale-raw &lt; 0.1">0.1</xsl:when>
+        <xsl:when test="$scale-raw &gt; 1">1</xsl:when>
+        <xsl:otherwise><xsl:value-of select="$scale-raw"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+
+    <xsl:variable name="label-w" select="190"/>
+    <xsl:variable name="plot-w" select="380"/>
+    <xsl:variable name="top" select="34"/>
+    <xsl:variable name="row-h" select="46"/>
+    <xsl:variable name="bar-h" select="15"/>
+    <xsl:variable name="n" select="count($groups)"/>
+    <xsl:variable name="height" select="$top + $n * $row-h + 28"/>
+    <xsl:variable name="width" select="$label-w + $plot-w + 70"/>
+
+    <svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart"
+         viewBox="0 0 {$width} {$height}" width="{$width}" height="{$height}"
+         aria-labelledby="{$id}-title {$id}-desc">
+      <title id="{$id}-title"><xsl:value-of select="$title"/></title>
+      <desc id="{$id}-desc">
+        <xsl:for-each select="$groups">
+          <xsl:call-template name="group-label"><xsl:with-param name="g" select="."/></xsl:call-template>
+          <xsl:text>: </xsl:text>
+          <xsl:choose>
+            <xsl:when test="number(s:WeightedSize) &gt; 0">
+              <xsl:text>expected </xsl:text>
+              <xsl:call-template name="rate"><xsl:with-param name="g" select="."/><xsl:with-param name="what" select="'eb'"/></xsl:call-template>
+              <xsl:text>, actual </xsl:text>
+              <xsl:call-template name="rate"><xsl:with-param name="g" select="."/><xsl:with-param name="what" select="'ab'"/></xsl:call-template>
+            </xsl:when>
+            <xsl:otherwise>no members</xsl:otherwise>
+          </xsl:choose>
+          <xsl:if test="position() != last()">; </xsl:if>
+        </xsl:for-each>
+        <xsl:text>.</xsl:text>
+      </desc>
+
+      <!-- legend -->
+      <rect x="{$label-w}" y="6" width="14" height="12" class="bar-e"/>
+      <text x="{$label-w + 20}" y="16" class="legend">Expected (predicted)</text>
+      <rect x="{$label-w + 170}" y="6" width="14" height="12" class="bar-a"/>
+      <text x="{$label-w + 190}" y="16" class="legend">Actual</text>
+
+      <!-- grid and axis: a tick every 10% from 0 to the scale -->
+      <xsl:call-template name="ticks">
+        <xsl:with-param name="i" select="0"/>
+        <xsl:with-param name="n" select="round(number($scale) * 10)"/>
+        <xsl:with-param name="x0" select="$label-w"/>
+        <xsl:with-param name="w" select="$plot-w"/>
+        <xsl:with-param name="y0" select="$top - 4"/>
+        <xsl:with-param name="y1" select="$top + $n * $row-h"/>
+      </xsl:call-template>
+
+      <xsl:for-each select="$groups">
+        <xsl:variable name="y" select="$top + (position() - 1) * $row-h + 6"/>
+        <xsl:variable name="w" select="number(s:WeightedSize)"/>
+        <text x="{$label-w - 8}" y="{$y + $bar-h + 4}" class="label" text-anchor="end">
+          <xsl:call-template name="group-label"><xsl:with-param name="g" select="."/></xsl:call-template>
+        </text>
+        <xsl:choose>
+          <xsl:when test="$w &gt; 0">
+            <xsl:variable name="re" select="number(s:ExpectedBinary) div $w div 1000000"/>
+            <xsl:variable name="ra" select="number(s:ActualBinary) div $w div 1000000"/>
+            <rect x="{$label-w}" y="{$y}" height="{$bar-h}" class="bar-e"
+                  width="{format-number($re div number($scale) * $plot-w, '0.0')}"/>
+            <text x="{format-number($label-w + $re div number($scale) * $plot-w + 4, '0.#')}" y="{$y + $bar-h - 3}" class="value">
+              <xsl:value-of select="format-number($re * 100, '0.0')"/>%</text>
+            <rect x="{$label-w}" y="{$y + $bar-h + 2}" height="{$bar-h}" class="bar-a"
+                  width="{format-number($ra div number($scale) * $plot-w, '0.0')}"/>
+            <text x="{format-number($label-w + $ra div number($scale) * $plot-w + 4, '0.#')}" y="{$y + 2 * $bar-h - 1}" class="value">
+              <xsl:value-of select="format-number($ra * 100, '0.0')"/>%</text>
+          </xsl:when>
+          <xsl:otherwise>
+            <text x="{$label-w + 6}" y="{$y + $bar-h + 4}" class="value muted">no members</text>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
+    </svg>
+  </xsl:template>
+
+  <xsl:template name="ticks">
+    <xsl:param name="i"/>
+    <xsl:param name="n"/>
+    <xsl:param name="x0"/>
+    <xsl:param name="w"/>
+    <xsl:param name="y0"/>
+    <xsl:param name="y1"/>
+    <xsl:if test="$i &lt;= $n">
+      <xsl:variable name="x" select="format-number($x0 + $i * $w div $n, '0.#')"/>
+      <line xmlns="http://www.w3.org/2000/svg" x1="{$x}" x2="{$x}" y1="{$y0}" y2="{$y1}" class="grid"/>
+      <text xmlns="http://www.w3.org/2000/svg" x="{$x}" y="{$y1 + 16}" class="tick" text-anchor="middle">
+        <xsl:value-of select="$i * 10"/>%</text>
+      <xsl:call-template name="ticks">
+        <xsl:with-param name="i" select="$i + 1"/>
+        <xsl:with-param name="n" select="$n"/>
+        <xsl:with-param name="x0" select="$x0"/>
+        <xsl:with-param name="w" select="$w"/>
+        <xsl:with-param name="y0" select="$y0"/>
+        <xsl:with-param name="y1" select="$y1"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="group-label">
+    <xsl:param name="g"/>
+    <xsl:choose>
+      <xsl:when test="$g/self::s:PccArea"><xsl:value-of select="$g/@name"/></xsl:when>
+      <xsl:when test="$g/self::s:NeedsBand"><xsl:value-of select="$g/@band"/> needs</xsl:when>
+      <xsl:otherwise><xsl:value-of select="local-name($g)"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ================================================================
+       Formatting helpers
+       ================================================================ -->
+
+  <!-- Integer pence as pounds: -£1,234.56.  Integer arithmetic only. -->
+  <xsl:template name="pounds">
+    <xsl:param name="p"/>
+    <xsl:variable name="v" select="number($p)"/>
+    <xsl:choose>
+      <xsl:when test="string($v) = 'NaN'">
+        <span class="bad">?<xsl:value-of select="$p"/></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="a">
+          <xsl:choose>
+            <xsl:when test="$v &lt; 0"><xsl:value-of select="-$v"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:if test="$v &lt; 0">-</xsl:if>
+        <xsl:text>£</xsl:text>
+        <xsl:value-of select="format-number(floor(number($a) div 100), '#,##0')"/>
+        <xsl:text>.</xsl:text>
+        <xsl:value-of select="format-number(number($a) mod 100, '00')"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="int">
+    <xsl:param name="n"/>
+    <xsl:value-of select="format-number(number($n), '#,##0')"/>
+  </xsl:template>
+
+  <!-- basis points of weight as weighted people: 12,345.67 -->
+  <xsl:template name="bp-weight">
+    <xsl:param name="bp"/>
+    <xsl:value-of select="format-number(number($bp) div 10000, '#,##0.00##')"/>
+  </xsl:template>
+
+  <xsl:template name="ppm-pct">
+    <xsl:param name="ppm"/>
+    <xsl:value-of select="format-number(number($ppm) div 10000, '0.0###')"/>%</xsl:template>
+
+  <xsl:template name="yesno">
+    <xsl:param name="b"/>
+    <xsl:choose>
+      <xsl:when test="string($b) = 'true'">yes</xsl:when>
+      <xsl:otherwise>no</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A weighted rate of group g: eb, ab, b as % of weighted people,
+       ef, af as reoffences per weighted person.  "–" for an empty group. -->
+  <xsl:template name="rate">
+    <xsl:param name="g"/>
+    <xsl:param name="what"/>
+    <xsl:variable name="w" select="number($g/s:WeightedSize)"/>
+    <xsl:choose>
+      <xsl:when test="not($w &gt; 0)">–</xsl:when>
+      <xsl:when test="$what = 'eb'"><xsl:value-of select="format-number(number($g/s:ExpectedBinary) div $w div 10000, '0.0')"/>%</xsl:when>
+      <xsl:when test="$what = 'ab'"><xsl:value-of select="format-number(number($g/s:ActualBinary) div $w div 10000, '0.0')"/>%</xsl:when>
+      <xsl:when test="$what = 'b'">
+        <xsl:variable name="pp" select="number($g/s:BinaryImprovement) div $w div 10000"/>
+        <xsl:if test="$pp &gt; 0">+</xsl:if>
+        <xsl:value-of select="format-number($pp, '0.0')"/> pts</xsl:when>
+      <xsl:when test="$what = 'ef'"><xsl:value-of select="format-number(number($g/s:ExpectedFrequency) div $w div 1000, '0.00')"/></xsl:when>
+      <xsl:when test="$what = 'af'"><xsl:value-of select="format-number(number($g/s:ActualFrequency) div $w div 1000, '0.00')"/></xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="reject-meaning">
+    <xsl:param name="code"/>
+    <xsl:choose>
+      <xsl:when test="$code = 'BAD_PREDICTION'">predicted probability or frequency missing or out of range</xsl:when>
+      <xsl:when test="$code = 'BAD_OUTCOME'">reoffence count missing or out of range</xsl:when>
+      <xsl:when test="$code = 'UNKNOWN_NEED'">a need code that is not known, or an empty one</xsl:when>
+      <xsl:when test="$code = 'PCC_OUTSIDE_CPA'">PCC area missing or not in the contract package area</xsl:when>
+      <xsl:when test="$code = 'WRONG_QUARTER'">start date missing or outside the cohort quarter</xsl:when>
+      <xsl:when test="$code = 'DUPLICATE'">the same person more than once (earliest start kept; all copies rejected on a tie)</xsl:when>
+      <xsl:otherwise>unknown reason</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ================================================================
+       Style
+       ================================================================ -->
+
+  <xsl:template name="css">
+    <xsl:text>
+:root { --ink: #1b1b1b; --muted: #595959; --rule: #c8c8c8; --band: #f3f5f7;
+        --exp: #9db4cc; --act: #17457a; --warn: #8a1c1c; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0 auto; max-width: 80rem; padding: 1.5rem 1.25rem 3rem;
+       font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+       color: var(--ink); background: #fff; }
+h1 { font-size: 1.6rem; margin: 0.1rem 0 0.6rem; }
+h2 { font-size: 1.2rem; margin: 2rem 0 0.6rem; padding-bottom: 0.2rem;
+     border-bottom: 2px solid var(--ink); }
+.kicker { margin: 0; color: var(--muted); text-transform: uppercase;
+          letter-spacing: 0.06em; font-size: 0.8rem; }
+.banner { padding: 0.5rem 0.75rem; margin: 0.4rem 0; border-left: 6px solid; }
+.banner.draft { border-color: var(--warn); background: #fbeaea; color: var(--warn); }
+.banner.restated { border-color: #8a5a00; background: #fff4de; }
+.muted { color: var(--muted); }
+.note { color: var(--muted); max-width: 60rem; }
+.headline { font-size: 1.15rem; }
+.bad { color: var(--warn); font-weight: bold; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1.2rem; margin: 0 0 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-variant-numeric: tabular-nums; }
+table.narrow { min-width: 28rem; }
+caption { text-align: left; font-weight: 600; padding: 0.2rem 0 0.4rem; }
+th, td { padding: 0.3rem 0.45rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
+thead th { border-bottom: 2px solid var(--ink); text-align: left; font-size: 0.85rem; }
+tbody th { text-align: left; font-weight: normal; }
+tbody tr:nth-child(even) { background: var(--band); }
+tfoot th, tfoot td, tr.total th, tr.total td { font-weight: 600; }
+tfoot tr { border-top: 2px solid var(--ink); }
+tr.grand th, tr.grand td { font-weight: 700; border-top: 2px solid var(--ink);
+                           border-bottom: 3px double var(--ink); }
+.num { text-align: right; white-space: nowrap; }
+thead th.num { text-align: right; white-space: normal; }
+thead th { vertical-align: bottom; max-width: 9rem; }
+tbody th, tfoot th { white-space: nowrap; text-align: left; }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
+code.digest { word-break: break-all; }
+.pair { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
+.pair figure { margin: 0; flex: 0 1 auto; }
+.pair .scroll { flex: 1 1 100%; max-width: 100%; }
+figcaption { color: var(--muted); font-size: 0.85rem; max-width: 40rem; }
+.scroll { overflow-x: auto; }
+svg.chart { max-width: 100%; height: auto; font-family: inherit; }
+svg .bar-e { fill: var(--exp); }
+svg .bar-a { fill: var(--act); }
+svg .grid { stroke: var(--rule); stroke-width: 1; }
+svg .label, svg .legend { font-size: 13px; fill: var(--ink); }
+svg .value, svg .tick { font-size: 11px; fill: var(--muted); }
+table.audit { font-size: 0.8rem; }
+footer { margin-top: 2.5rem; color: var(--muted); font-size: 0.85rem;
+         border-top: 1px solid var(--rule); padding-top: 0.6rem; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  section, table, figure, tr { break-inside: avoid; page-break-inside: avoid; }
+  .scroll { overflow: visible; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 0.2rem 0.35rem; }
+  tbody tr:nth-child(even) { background: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .banner { border-width: 4px; }
+}
+</xsl:text>
+  </xsl:template>
+
+</xsl:stylesheet>
