@@ -371,7 +371,7 @@ static int settle_contract(PGconn *conn, const struct run_opts *o,
 			   const char *created_at, struct pending *pd)
 {
 	struct pbr_statement s;
-	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL };
+	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL, false };
 	struct in_force f;
 	char name[PBR_ID_MAX + 16], digest[65];
 	int rc;
@@ -420,6 +420,7 @@ static int settle_contract(PGconn *conn, const struct run_opts *o,
 			s.reason = strdup(o->reason ? o->reason : "draft");
 			s.has_previous_total = true;
 			s.previous_total = f.total;
+			s.previous_period_due = f.period_due;
 			s.amount_due = s.period_due - f.period_due;
 		}
 		if (o->dry_run)

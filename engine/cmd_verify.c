@@ -264,7 +264,7 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 		     const struct ledger_row *l, struct verdict *v)
 {
 	struct pbr_statement s;
-	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL };
+	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL, false };
 	xmlDocPtr again = NULL;
 	char *xml = NULL;
 	size_t len = 0;
@@ -273,6 +273,7 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 	memset(&s, 0, sizeof s);
 	if (pbr_quarter_parse(h->period, &period) != 0)
 		return pbr_error(EX_DATAERR, "statement period '%s' is malformed", h->period);
+	so.quiet = true;
 	so.recon_basis = l->present && l->basis[0] ? l->basis : NULL;
 	rc = pbr_settle(conn, h->contract, period, &so, &s);
 	if (rc != 0)
@@ -287,6 +288,7 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 	if (s.restatement && l->present) {
 		s.has_previous_total = true;
 		s.previous_total = l->superseded_total;
+		s.previous_period_due = l->superseded_period_due;
 		s.amount_due = s.period_due - l->superseded_period_due;
 	}
 	if (pbr_statement_xml(&s, &xml, &len) != 0 ||

@@ -10,5 +10,6 @@ int cmd_import(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 #endif

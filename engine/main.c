@@ -49,6 +49,7 @@ static const struct command commands[] = {
 	{ "demo-data", cmd_demo_data },
 	{ "report", cmd_report },
 	{ "history", cmd_history },
+	{ "simulate", cmd_simulate },
 };
 
 /* Takes --db CONNINFO / --db=CONNINFO out of argv, wherever it stands. */

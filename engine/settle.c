@@ -422,7 +422,7 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	    (rc = load_tariff(conn, s->cohort, s)) != 0 ||
 	    (rc = load_needs(conn, s, &needs)) != 0 ||
 	    (rc = load_areas(conn, s)) != 0 ||
-	    (rc = warn_malformed(conn, s)) != 0)
+	    (!opts->quiet && (rc = warn_malformed(conn, s)) != 0))
 		return rc;
 	if (opts->tariff_override)
 		apply_override(s, opts->tariff_override, &needs);

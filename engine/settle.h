@@ -20,6 +20,8 @@ struct pbr_settle_opts {
 	const char *recon_basis;
 	/* A draft tariff instead of the one in force (simulate), or NULL. */
 	const struct pbr_statement *tariff_override;
+	/* Leave out warnings meant for the person settling (verify). */
+	bool quiet;
 };
 
 /* Fills *s (zeroed by the caller) for contract_id and settlement period

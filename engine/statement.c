@@ -243,8 +243,10 @@ int pbr_statement_xml(const struct pbr_statement *s, char **out, size_t *len)
 	start(&w, "Summary");
 	num(&w, "PeriodDuePence", s->period_due);
 	num(&w, "AmountDuePence", s->amount_due);
-	if (s->has_previous_total)
+	if (s->has_previous_total) {
 		num(&w, "PreviousTotalPence", s->previous_total);
+		num(&w, "PreviousPeriodDuePence", s->previous_period_due);
+	}
 	end(&w);
 	end(&w);
 	if (w.bad || xmlTextWriterEndDocument(w.x) < 0)

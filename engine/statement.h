@@ -64,6 +64,7 @@ struct pbr_statement {
 	int64_t period_due, amount_due;
 	bool has_previous_total;
 	int64_t previous_total;
+	int64_t previous_period_due;
 };
 
 /* Frees what the statement owns (strings, areas) and zeroes it. */

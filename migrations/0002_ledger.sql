@@ -88,7 +88,10 @@ $$;
 
 CREATE TRIGGER tariff_frozen BEFORE UPDATE OR DELETE ON pbr.tariff
     FOR EACH ROW EXECUTE FUNCTION pbr.tariff_is_frozen();
-CREATE TRIGGER tariff_uplift_frozen BEFORE INSERT OR UPDATE OR DELETE ON pbr.tariff_need_uplift
+CREATE TRIGGER tariff_uplift_frozen BEFORE UPDATE OR DELETE ON pbr.tariff_need_uplift
+    FOR EACH ROW EXECUTE FUNCTION pbr.tariff_is_frozen();
+-- AFTER, so that INSERT ... ON CONFLICT DO NOTHING of an existing row passes.
+CREATE TRIGGER tariff_uplift_frozen_insert AFTER INSERT ON pbr.tariff_need_uplift
     FOR EACH ROW EXECUTE FUNCTION pbr.tariff_is_frozen();
 
 -- The statement in force for each contract and period: the latest sequence.
