@@ -22,7 +22,7 @@ ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o)
 PURE_SRC   := engine/core.c engine/util.c engine/copytext.c
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
-.PHONY: all deps check unit unit-asan integration demo install clean lint
+.PHONY: all deps check unit unit-asan integration demo install clean lint faults
 
 all: $(BUILD)/pbr-settle
 
@@ -33,10 +33,22 @@ $(BUILD)/obj/%.o: engine/%.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/pbr-settle: $(ENGINE_OBJ)
-	$(CC) $(CFLAGS) -o $@ $(ENGINE_OBJ) $(PKG_LIBS)
+	$(CC) $(CFLAGS) -o $@ $(ENGINE_OBJ) $(PKG_LIBS) -lpthread
 
 $(BUILD)/obj:
 	mkdir -p $@
+
+# The same program with crash points compiled in (engine/faults.h), for the
+# fault-injection tests only.
+FAULT_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/faults/obj/%.o)
+$(BUILD)/faults/obj/%.o: engine/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPBR_FAULTS -c $< -o $@
+
+$(BUILD)/faults/pbr-settle: $(FAULT_OBJ)
+	$(CC) $(CFLAGS) -o $@ $(FAULT_OBJ) $(PKG_LIBS) -lpthread
+
+faults: $(BUILD)/faults/pbr-settle
 
 $(BUILD)/unit_tests: $(UNIT_SRC) $(PURE_SRC) $(wildcard engine/*.h tests/unit/*.h)
 	@mkdir -p $(BUILD)
@@ -52,7 +64,7 @@ unit: $(BUILD)/unit_tests
 unit-asan: $(BUILD)/unit_tests_asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(BUILD)/unit_tests_asan
 
-integration: $(BUILD)/pbr-settle
+integration: $(BUILD)/pbr-settle $(BUILD)/faults/pbr-settle
 	tests/integration/run.sh $(BUILD)
 
 check: deps
@@ -79,4 +91,4 @@ lint:
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/pbr-settle $(BUILD)/unit_tests $(BUILD)/unit_tests_asan
 
--include $(ENGINE_OBJ:.o=.d)
+-include $(ENGINE_OBJ:.o=.d) $(FAULT_OBJ:.o=.d)

@@ -193,7 +193,7 @@ static const struct demo_tariff tariffs[2] = {
 	{ "T2023", "2023Q1", "275000", "90000", "5000", "150000000", "25000",
 	  "20000", "Demo tariff for the 2023 cohorts: hybrid binary and "
 	  "frequency payment with complex-needs uplifts" },
-	{ "T2024", "2024Q1", "290000", "85000", "5000", "150000000", "25000",
+	{ "T2024", "2024Q1", "290000", "85000", "5000", "160000000", "25000",
 	  "20000", "Demo tariff from the 2024 cohorts: binary price up, "
 	  "frequency price down, financial need uplifted" },
 };
@@ -209,8 +209,9 @@ static const struct demo_tariff tariffs[2] = {
 /* $1 N, $2 seed, $3 CPA codes, $4 CPA weights, $5 provider factors,
  * $6 PCC codes, $7 their CPA (1-based), $8 their shares, $9 need codes,
  * $10 need prevalences.  Stages are fenced with OFFSET 0 so that each
- * draw is computed once per row. */
-static const char gen_sql[] =
+ * draw is computed once per row.  In parts, each within the 4095 bytes
+ * ISO C guarantees for a string literal; join_sql() puts them together. */
+static const char *const gen_sql[] = {
 	"INSERT INTO pbr.cohort_member (offender_ref, cohort_quarter, cpa_code,"
 	" pcc_code, start_date, predicted_binary_ppm, predicted_frequency_milli,"
 	" needs, reoffence_count, outcome_status)"
@@ -240,7 +241,7 @@ static const char gen_sql[] =
 	" pool AS MATERIALIZED ("
 	"  SELECT k, (row_number() OVER (PARTITION BY k ORDER BY m, r) - 1)::int"
 	"   AS pos, needs"
-	"  FROM mask, generate_series(1, 1 << e) AS r WHERE k <= 5),"
+	"  FROM mask, generate_series(1, 1 << e) AS r WHERE k <= 5),",
 	" kst AS MATERIALIZED (SELECT"
 	"  (SELECT array_agg(c.idx ORDER BY b) FROM generate_series(0, 999) AS b"
 	"    JOIN cpa c ON b >= c.lo AND b < c.hi) AS cpamap,"
@@ -265,7 +266,7 @@ static const char gen_sql[] =
 	"    FROM generate_series(0, 7) AS q) x) AS qstart,"
 	"  (SELECT array_agg((d + interval '3 months')::date - d ORDER BY d)"
 	"    FROM (SELECT make_date(2023 + q / 4, 3 * (q % 4) + 1, 1) AS d"
-	"    FROM generate_series(0, 7) AS q) x) AS qlen),"
+	"    FROM generate_series(0, 7) AS q) x) AS qlen),",
 	" s1 AS (SELECT i, " H("i", 11, 1000000) " AS b"
 	"  FROM generate_series(1::bigint, $1::bigint) AS i OFFSET 0),"
 	" s2 AS (SELECT i, b, CASE WHEN b >= 3500 AND b < 4900 AND i > 1"
@@ -296,14 +297,14 @@ static const char gen_sql[] =
 	"   " K("qstart") "[qi + 1] AS q0,"
 	"   " K("qlen") "[qi + 1] AS ql,"
 	"   x1 # (x1 >> 23) AS x2"
-	"  FROM s3 OFFSET 0),"
+	"  FROM s3 OFFSET 0),",
 	" s5 AS (SELECT s4.i, s4.j, s4.b, s4.ci, s4.pi, s4.p, s4.f, s4.qc,"
 	"   s4.q0, s4.ql, s4.dd, s4.ur, pool.needs AS nd,"
 	"   s4.q0 + (s4.dd % s4.ql)::int AS d0,"
 	"   (s4.x2 * 20021) & " M48 " AS x3,"
 	"   s4.uy < least(1000000, s4.p * s4.fac / 1000) AS y,"
 	"   greatest(0, s4.f * s4.fac * 1000 / s4.p - 1000) AS extra"
-	"  FROM s4 JOIN pool ON pool.k = s4.k AND pool.pos = s4.pos OFFSET 0)"
+	"  FROM s4 JOIN pool ON pool.k = s4.k AND pool.pos = s4.pos OFFSET 0)",
 	" SELECT 'X' || lpad(to_hex(x3 # (x3 >> 19)), 12, '0'),"
 	"  CASE WHEN b >= 4900 AND b < 5000 THEN"
 	"   CASE WHEN b % 2 = 0 THEN lower(qc) ELSE replace(qc, 'Q', '-Q') END"
@@ -335,7 +336,9 @@ static const char gen_sql[] =
 	"   WHEN y THEN 1 + (ur * 2 * extra / 1000000 + 500) / 1000"
 	"   ELSE 0 END)::int,"
 	"  'final'"
-	" FROM s5";
+	" FROM s5",
+};
+#define GEN_NPARTS (sizeof gen_sql / sizeof gen_sql[0])
 
 struct demo_opts {
 	long long members;
@@ -625,23 +628,54 @@ static int insert_reference(PGconn *conn)
 	return 0;
 }
 
+/* gen_sql in one malloc'd string, or NULL. */
+static char *join_sql(void)
+{
+	size_t len = 1, at = 0;
+	char *sql;
+
+	for (size_t i = 0; i < GEN_NPARTS; i++)
+		len += strlen(gen_sql[i]);
+	sql = malloc(len);
+	if (sql == NULL)
+		return NULL;
+	for (size_t i = 0; i < GEN_NPARTS; i++) {
+		size_t n = strlen(gen_sql[i]);
+
+		memcpy(sql + at, gen_sql[i], n);
+		at += n;
+	}
+	sql[at] = '\0';
+	return sql;
+}
+
 static int insert_members(PGconn *conn, const struct demo_opts *o,
 			  long long *rows)
 {
 	struct gen_params g;
-	PGresult *res;
+	PGresult *res = NULL;
+	char *sql = NULL;
+	int rc = -1;
 
 	if (build_params(&g, o) != 0) {
 		pbr_error(EX_SOFTWARE, "demo-data: reference arrays too long");
-		return -1;
+		goto cleanup;
+	}
+	sql = join_sql();
+	if (sql == NULL) {
+		pbr_error(EX_OSERR, "demo-data: out of memory for the generator");
+		goto cleanup;
 	}
 	res = pbr_db_query(conn, "demo-data: generating pbr.cohort_member rows",
-			   gen_sql, 10, g.values);
+			   sql, 10, g.values);
 	if (res == NULL)
-		return -1;
+		goto cleanup;
 	*rows = strtoll(PQcmdTuples(res), NULL, 10);
+	rc = 0;
+cleanup:
 	PQclear(res);
-	return 0;
+	free(sql);
+	return rc;
 }
 
 /* Everything in one transaction: nothing half-loaded on failure. */

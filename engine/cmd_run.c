@@ -9,12 +9,15 @@
 #include "commands.h"
 #include "db.h"
 #include "digest.h"
+#include "faults.h"
 #include "outfile.h"
 #include "settle.h"
 #include "sign.h"
 #include "util.h"
 
 #include <getopt.h>
+#include <libxml/parser.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,17 +35,27 @@ struct run_opts {
 	size_t ncontracts;
 	bool dry_run, restate, no_wait;
 	const char *reason, *key, *cert;
+	int jobs;
 };
+
+#define MAX_JOBS 32
 
 /* What one contract leaves to do after COMMIT. */
 struct pending {
 	char contract[PBR_ID_MAX];
 	char statement_id[PBR_ID_MAX];
 	struct pbr_outfile annex;
+	struct pbr_outfile xmlout;
 	char *xml;
 	size_t xml_len;
-	const char *what;          /* "issued", "reissued (unchanged)", "draft" */
+	const char *what;          /* "issued", "unchanged, reissued", "draft" */
 	int64_t members, rejected, binary, frequency, total, amount_due;
+	/* a new statement waiting for its ledger row (not in a dry run) */
+	bool to_record;
+	int seq;
+	char digest[65];
+	struct pbr_statement s;
+	int rc;                    /* what computing it returned */
 };
 
 /* The statement in force for (contract, period), when there is one. */
@@ -52,14 +65,14 @@ struct in_force {
 	int seq;
 	char input_digest[65], annex_digest[65];
 	char *tariff_version, *recon_basis, *xml;
-	int64_t total, period_due, members, rejected;
+	int64_t total, period_due, amount_due, members, rejected;
 };
 
 /* ---- options ------------------------------------------------------------ */
 
 static int usage(const char *why)
 {
-	return pbr_error(EX_USAGE, "run: %s (usage: pbr-settle run --period P --out DIR [--contract ID]... [--dry-run] [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM] [--no-wait])",
+	return pbr_error(EX_USAGE, "run: %s (usage: pbr-settle run --period P --out DIR [--contract ID]... [--dry-run] [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM] [--no-wait] [--jobs N])",
 			 why);
 }
 
@@ -87,11 +100,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "sign-key", required_argument, NULL, 'k' },
 		{ "sign-cert", required_argument, NULL, 'C' },
 		{ "no-wait", no_argument, NULL, 'n' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *period = NULL;
 	int c;
 
+	o->jobs = 1;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -111,6 +126,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'k': o->key = optarg; break;
 		case 'C': o->cert = optarg; break;
 		case 'n': o->no_wait = true; break;
+		case 'j': {
+			int64_t j;
+			if (pbr_parse_int64(optarg, &j) != 0 || j < 1 || j > MAX_JOBS)
+				return usage("--jobs must be 1 to 32");
+			o->jobs = (int)j;
+			break;
+		}
 		default: return usage("unknown option or missing value");
 		}
 	}
@@ -195,7 +217,7 @@ static int load_in_force(PGconn *conn, const char *contract,
 	PGresult *res = pbr_db_query(conn, "reading the statement in force",
 		"SELECT statement_id, seq, input_digest, annex_digest, tariff_version,"
 		" recon_basis, convert_from(statement_xml, 'UTF8'), total_pence,"
-		" period_due_pence, members, rejected"
+		" period_due_pence, members, rejected, amount_due_pence"
 		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2",
 		2, params);
 	int64_t v;
@@ -217,6 +239,7 @@ static int load_in_force(PGconn *conn, const char *contract,
 		pbr_parse_int64(PQgetvalue(res, 0, 8), &f->period_due);
 		pbr_parse_int64(PQgetvalue(res, 0, 9), &f->members);
 		pbr_parse_int64(PQgetvalue(res, 0, 10), &f->rejected);
+		pbr_parse_int64(PQgetvalue(res, 0, 11), &f->amount_due);
 	}
 	PQclear(res);
 	if (f->present && (!f->tariff_version || !f->recon_basis || !f->xml))
@@ -366,17 +389,19 @@ static int finish_statement(const struct run_opts *o, struct pbr_statement *s,
 	return 0;
 }
 
-static int settle_contract(PGconn *conn, const struct run_opts *o,
-			   const char *contract, int64_t run_id,
-			   const char *created_at, struct pending *pd)
+/* Computes one contract: the annex (to a temporary file), the figures, the
+ * statement bytes (signed), and what the ledger will record.  Reads only;
+ * safe to run in a worker thread on its own connection. */
+static int compute_contract(PGconn *conn, const struct run_opts *o,
+			    const char *contract, int64_t run_id,
+			    const char *created_at, struct pending *pd)
 {
-	struct pbr_statement s;
+	struct pbr_statement *s = &pd->s;
 	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL, false };
 	struct in_force f;
-	char name[PBR_ID_MAX + 16], digest[65];
+	char name[PBR_ID_MAX + 16];
 	int rc;
 
-	memset(&s, 0, sizeof s);
 	memset(&f, 0, sizeof f);
 	snprintf(pd->contract, sizeof pd->contract, "%s", contract);
 	snprintf(name, sizeof name, "%s-%s-annex.csv", contract, o->period_text);
@@ -385,18 +410,18 @@ static int settle_contract(PGconn *conn, const struct run_opts *o,
 		return rc;
 	so.annex = pd->annex.f;
 	so.annex_name = pd->annex.final;
-	rc = pbr_settle(conn, contract, o->period, &so, &s);
+	rc = pbr_settle(conn, contract, o->period, &so, s);
 	if (rc == 0)
 		rc = pbr_out_close(&pd->annex);
 	if (rc == 0)
 		rc = load_in_force(conn, contract, o->period_text, &f);
 	if (rc != 0)
 		goto cleanup;
-	s.run_id = o->dry_run ? 0 : run_id;
-	snprintf(s.created_at, sizeof s.created_at, "%s", created_at);
-	s.draft = o->dry_run;
-	if (f.present && !o->dry_run && unchanged(&f, &s)) {
-		if (strcmp(f.annex_digest, s.annex_digest) != 0) {
+	s->run_id = o->dry_run ? 0 : run_id;
+	snprintf(s->created_at, sizeof s->created_at, "%s", created_at);
+	s->draft = o->dry_run;
+	if (f.present && !o->dry_run && unchanged(&f, s)) {
+		if (strcmp(f.annex_digest, s->annex_digest) != 0) {
 			rc = pbr_error(EX_SOFTWARE, "annex of %s differs from its recorded digest with unchanged inputs",
 				       f.statement_id);
 			goto cleanup;
@@ -409,70 +434,198 @@ static int settle_contract(PGconn *conn, const struct run_opts *o,
 		pd->xml_len = strlen(f.xml);
 		f.xml = NULL;
 		pd->what = "unchanged, reissued";
+		/* the recorded amount due, not a recomputed one */
+		s->amount_due = f.amount_due;
 	} else {
 		if (f.present && !o->dry_run && !o->restate) {
-			rc = refuse_change(&f, &s);
+			rc = refuse_change(&f, s);
 			goto cleanup;
 		}
 		if (f.present) {
-			s.restatement = true;
-			snprintf(s.supersedes, sizeof s.supersedes, "%s", f.statement_id);
-			s.reason = strdup(o->reason ? o->reason : "draft");
-			s.has_previous_total = true;
-			s.previous_total = f.total;
-			s.previous_period_due = f.period_due;
-			s.amount_due = s.period_due - f.period_due;
+			s->restatement = true;
+			snprintf(s->supersedes, sizeof s->supersedes, "%s", f.statement_id);
+			s->reason = strdup(o->reason ? o->reason : "draft");
+			s->has_previous_total = true;
+			s->previous_total = f.total;
+			s->previous_period_due = f.period_due;
+			s->amount_due = s->period_due - f.period_due;
 		}
+		pd->seq = f.present ? f.seq + 1 : 1;
 		if (o->dry_run)
-			snprintf(s.statement_id, sizeof s.statement_id, "%s-%s-draft",
+			snprintf(s->statement_id, sizeof s->statement_id, "%s-%s-draft",
 				 contract, o->period_text);
 		else
-			snprintf(s.statement_id, sizeof s.statement_id, "%s-%s-%d",
-				 contract, o->period_text, f.present ? f.seq + 1 : 1);
-		snprintf(pd->statement_id, sizeof pd->statement_id, "%s", s.statement_id);
-		rc = finish_statement(o, &s, pd);
+			snprintf(s->statement_id, sizeof s->statement_id, "%s-%s-%d",
+				 contract, o->period_text, pd->seq);
+		snprintf(pd->statement_id, sizeof pd->statement_id, "%s", s->statement_id);
+		rc = finish_statement(o, s, pd);
 		if (rc != 0)
 			goto cleanup;
-		pd->what = o->dry_run ? "draft" : s.restatement ? "restated" : "issued";
+		pd->what = o->dry_run ? "draft" : s->restatement ? "restated" : "issued";
 		if (!o->dry_run) {
-			if (pbr_sha256_buffer(pd->xml, pd->xml_len, digest) != 0) {
+			if (pbr_sha256_buffer(pd->xml, pd->xml_len, pd->digest) != 0) {
 				rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
 				goto cleanup;
 			}
-			rc = record(conn, &s, f.present ? f.seq + 1 : 1, pd->xml, digest);
-			if (rc == 0 && s.restatement)
-				rc = note_reconciliation(conn, &s, o->period);
-			if (rc != 0)
-				goto cleanup;
+			pd->to_record = true;
 		}
 	}
 	snprintf(name, sizeof name, "%s-annex.csv", pd->statement_id);
 	snprintf(pd->annex.final, sizeof pd->annex.final, "%s/%s", o->out, name);
-	pd->members = s.members;
-	pd->rejected = s.rejected;
-	pd->binary = s.pay.binary;
-	pd->frequency = s.pay.frequency;
-	pd->total = s.pay.total;
-	pd->amount_due = s.amount_due;
-	if (strcmp(pd->what, "unchanged, reissued") == 0) {
-		/* figures of the recorded statement are the ones shown */
-		pd->amount_due = s.amount_due;
-	}
+	pd->members = s->members;
+	pd->rejected = s->rejected;
+	pd->binary = s->pay.binary;
+	pd->frequency = s->pay.frequency;
+	pd->total = s->pay.total;
+	pd->amount_due = s->amount_due;
 cleanup:
 	in_force_free(&f);
-	pbr_statement_free(&s);
+	return rc;
+}
+
+/* Records a computed statement in the ledger: on the committing connection. */
+static int record_contract(PGconn *conn, const struct run_opts *o,
+			   struct pending *pd)
+{
+	int rc;
+
+	if (!pd->to_record)
+		return 0;
+	rc = record(conn, &pd->s, pd->seq, pd->xml, pd->digest);
+	if (rc == 0 && pd->s.restatement)
+		rc = note_reconciliation(conn, &pd->s, o->period);
+	return rc;
+}
+
+/* ---- parallel workers (--jobs) ------------------------------------------- */
+
+struct workers {
+	const struct run_opts *o;
+	char **ids;
+	size_t n;
+	struct pending *pd;
+	const char *snapshot;
+	int64_t run_id;
+	const char *created_at;
+	pthread_mutex_t lock;
+	size_t next;
+	int failed;
+};
+
+static void *worker(void *arg)
+{
+	struct workers *w = arg;
+	PGconn *conn = pbr_db_connect();
+	char sql[160];
+	int rc = conn ? 0 : EX_UNAVAILABLE;
+
+	snprintf(sql, sizeof sql,
+		 "SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning;"
+		 " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+		 " SET TRANSACTION SNAPSHOT '%s'", w->snapshot);
+	if (rc == 0 && pbr_db_exec(conn, "joining the run's snapshot", sql) != 0)
+		rc = pbr_db_failure_code(conn);
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&w->lock);
+		if (rc != 0)
+			w->failed = 1;
+		i = w->failed ? w->n : w->next++;
+		pthread_mutex_unlock(&w->lock);
+		if (i >= w->n)
+			break;
+		rc = compute_contract(conn, w->o, w->ids[i], w->run_id,
+				      w->created_at, &w->pd[i]);
+		w->pd[i].rc = rc;
+	}
+	if (conn)
+		PQfinish(conn);
+	return NULL;
+}
+
+/* Computes every contract, in parallel when --jobs > 1.  Workers share the
+ * main connection's snapshot, so all see exactly what a single run sees. */
+static int compute_all(PGconn *conn, const struct run_opts *o, char **ids,
+		       size_t n, struct pending *pd, int64_t run_id,
+		       const char *created_at)
+{
+	pthread_t threads[MAX_JOBS];
+	struct workers w;
+	PGresult *res;
+	char snapshot[64];
+	int started = 0, rc = 0;
+	int jobs = o->jobs < (int)n ? o->jobs : (int)n;
+
+	if (jobs <= 1) {
+		for (size_t i = 0; i < n; i++)
+			if ((rc = compute_contract(conn, o, ids[i], run_id, created_at, &pd[i])) != 0)
+				return rc;
+		return 0;
+	}
+	res = pbr_db_query(conn, "exporting the snapshot", "SELECT pg_export_snapshot()", 0, NULL);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	snprintf(snapshot, sizeof snapshot, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	memset(&w, 0, sizeof w);
+	w.o = o;
+	w.ids = ids;
+	w.n = n;
+	w.pd = pd;
+	w.snapshot = snapshot;
+	w.run_id = run_id;
+	w.created_at = created_at;
+	pthread_mutex_init(&w.lock, NULL);
+	for (int i = 0; i < jobs; i++) {
+		if (pthread_create(&threads[i], NULL, worker, &w) != 0) {
+			rc = pbr_error(EX_OSERR, "cannot start worker %d", i + 1);
+			pthread_mutex_lock(&w.lock);
+			w.failed = 1;
+			pthread_mutex_unlock(&w.lock);
+			break;
+		}
+		started++;
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&w.lock);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = pd[i].rc;
+	if (rc == 0 && w.failed)
+		rc = EX_SOFTWARE;
 	return rc;
 }
 
 /* ---- after COMMIT ------------------------------------------------------- */
 
-static int publish(const struct run_opts *o, struct pending *pd)
+/* Before COMMIT: the statement bytes under a temporary name, fsynced. */
+static int stage(const struct run_opts *o, struct pending *pd)
 {
 	char name[PBR_ID_MAX + 8];
+	size_t half = pd->xml_len / 2;
 	int rc;
 
 	snprintf(name, sizeof name, "%s.xml", pd->statement_id);
-	rc = pbr_write_atomic(o->out, name, pd->xml, pd->xml_len);
+	rc = pbr_out_open(&pd->xmlout, o->out, name);
+	if (rc != 0)
+		return rc;
+	if (fwrite(pd->xml, 1, half, pd->xmlout.f) != half ||
+	    fflush(pd->xmlout.f) != 0)
+		return pbr_error(EX_IOERR, "cannot write %s", pd->xmlout.final);
+	PBR_FAULT("xml-half");
+	if (fwrite(pd->xml + half, 1, pd->xml_len - half, pd->xmlout.f) !=
+	    pd->xml_len - half)
+		return pbr_error(EX_IOERR, "cannot write %s", pd->xmlout.final);
+	return pbr_out_close(&pd->xmlout);
+}
+
+/* After COMMIT: rename statement, then annex, and sync the directory. */
+static int publish(struct pending *pd)
+{
+	int rc = pbr_out_commit(&pd->xmlout);
+
+	PBR_FAULT("mid-rename");
 	if (rc == 0)
 		rc = pbr_out_commit(&pd->annex);
 	return rc;
@@ -519,16 +672,21 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 	pbr_parse_int64(PQgetvalue(res, 0, 0), &run_id);
 	snprintf(created_at, sizeof created_at, "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
-	for (size_t i = 0; i < n; i++) {
-		rc = settle_contract(conn, o, ids[i], run_id, created_at, &pd[i]);
-		if (rc != 0)
-			return rc;
-	}
+	rc = compute_all(conn, o, ids, n, pd, run_id, created_at);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = record_contract(conn, o, &pd[i]);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = stage(o, &pd[i]);
+	if (rc != 0)
+		return rc;
+	PBR_FAULT("temp-written");
+	PBR_FAULT("before-commit");
 	if (pbr_db_exec(conn, "committing the ledger", "COMMIT") != 0)
 		return pbr_db_failure_code(conn) == EX_UNAVAILABLE ? EX_IOERR :
 								      EX_SOFTWARE;
+	PBR_FAULT("after-commit");
 	for (size_t i = 0; i < n; i++) {
-		rc = publish(o, &pd[i]);
+		rc = publish(&pd[i]);
 		if (rc != 0)
 			return rc;
 	}
@@ -551,6 +709,11 @@ int cmd_run(int argc, char **argv)
 		rc = check_files(&o);
 	if (rc != 0)
 		return rc;
+	/* libraries with global state start here, before any worker thread */
+	xmlInitParser();
+	(void)pbr_datadir();
+	if (o.key && pbr_sign_init() != 0)
+		return pbr_error(EX_SOFTWARE, "cannot start xmlsec");
 	conn = pbr_db_connect();
 	if (conn == NULL)
 		return EX_UNAVAILABLE;
@@ -591,7 +754,9 @@ int cmd_run(int argc, char **argv)
 cleanup:
 	for (size_t i = 0; pd && i < n; i++) {
 		pbr_out_abort(&pd[i].annex);
+		pbr_out_abort(&pd[i].xmlout);
 		free(pd[i].xml);
+		pbr_statement_free(&pd[i].s);
 	}
 	free(pd);
 	pbr_free_ids(ids, n);

@@ -1,10 +1,378 @@
-/* pbr-settle simulate: placeholder until the what-if command lands. */
+/*
+ * cmd_simulate.c - pbr-settle simulate: what a draft tariff would pay.
+ *
+ *   pbr-settle simulate --period P --tariff FILE [--contract ID]... [--out DIR]
+ *
+ * For every contract holding cohort P-7 (or the --contract ones) the
+ * settlement is computed twice with pbr_settle(), the code `run` uses:
+ * once under the tariff in force and once with the draft tariff of FILE
+ * (tariff_file.h) in its place.  Both happen in one REPEATABLE READ READ
+ * ONLY transaction, so they see the same data, and nothing is recorded:
+ * no ledger row, no run id, no lock.  A side-by-side table (contract and
+ * each PCC area: now, draft, difference, in pounds) goes to stdout.
+ *
+ * With --out DIR, the draft tariff's statements are also written there as
+ * DRAFT statements (<contract>-<period>-draft.xml, RunId 0, with their
+ * annex) and rendered as HTML by the stylesheet `report` uses.  Files
+ * appear only when every contract has been computed.
+ *
+ * Exit codes: 0, 64 usage, 65 tariff file errors / data (as `run`), 66
+ * tariff file missing, 69 database unavailable, 70 internal, 73 --out.
+ */
+#include "cmd_report.h"
 #include "commands.h"
+#include "db.h"
+#include "outfile.h"
+#include "settle.h"
+#include "tariff_file.h"
 #include "util.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_CONTRACTS 256
+
+struct sim_opts {
+	int period;
+	char period_text[8];
+	const char *tariff, *out;
+	char *contracts[MAX_CONTRACTS];
+	size_t ncontracts;
+};
+
+/* One contract, both ways. */
+struct sim {
+	char contract[PBR_ID_MAX];
+	struct pbr_statement now, draft;
+	struct pbr_outfile annex;
+	char *xml;
+	size_t xml_len;
+};
+
+static int usage(const char *why)
+{
+	return pbr_error(EX_USAGE, "simulate: %s (usage: pbr-settle simulate --period P --tariff FILE [--contract ID]... [--out DIR])",
+			 why);
+}
+
+static int parse_opts(int argc, char **argv, struct sim_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "tariff", required_argument, NULL, 't' },
+		{ "contract", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *period = NULL;
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': period = optarg; break;
+		case 't': o->tariff = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'c':
+			if (!pbr_contract_id_ok(optarg))
+				return usage("--contract must match ^[A-Z0-9_-]{1,32}$");
+			if (o->ncontracts == MAX_CONTRACTS)
+				return usage("too many --contract options");
+			o->contracts[o->ncontracts++] = optarg;
+			break;
+		case 'h':
+			printf("usage: pbr-settle simulate --period P --tariff FILE [--contract ID]... [--out DIR]\n"
+			       "  Settles cohort P-7 under the tariff in force and under the draft\n"
+			       "  tariff of FILE, side by side; records nothing.  --out DIR also\n"
+			       "  writes the draft statements and their HTML reports.\n");
+			return -1;
+		default: return usage("unknown option or missing value");
+		}
+	}
+	if (optind != argc)
+		return usage("unexpected argument");
+	if (period == NULL || o->tariff == NULL)
+		return usage("--period and --tariff are required");
+	if (pbr_quarter_parse(period, &o->period) != 0)
+		return usage("--period must be a quarter such as 2025Q4");
+	if (o->period - 7 < 1000 * 4)
+		return usage("--period is too early");
+	pbr_quarter_format(o->period, o->period_text);
+	if (o->out && *o->out == '\0')
+		return usage("--out needs a directory");
+	return 0;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every uplift of the draft must name a need the database knows. */
+static int check_needs(PGconn *conn, const struct sim_opts *o,
+		       const struct pbr_tariff_file *t)
+{
+	PGresult *res = pbr_db_query(conn, "reading need codes",
+				     "SELECT code FROM pbr.need", 0, NULL);
+	int rc = 0;
+
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	for (size_t i = 0; i < t->st.n_uplifts && rc == 0; i++) {
+		bool found = false;
+
+		for (int r = 0; r < PQntuples(res) && !found; r++)
+			found = strcmp(PQgetvalue(res, r, 0), t->st.uplifts[i].need) == 0;
+		if (!found)
+			rc = pbr_error(EX_DATAERR, "%s:%d: uplift %s: no such need code in pbr.need",
+				       o->tariff, t->uplift_line[i], t->st.uplifts[i].need);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int simulate_one(PGconn *conn, const struct sim_opts *o,
+			const struct pbr_tariff_file *t, const char *created_at,
+			struct sim *sm)
+{
+	struct pbr_settle_opts now = { NULL, NULL, NULL, NULL, false };
+	struct pbr_settle_opts draft = { NULL, NULL, NULL, &t->st, true };
+	char name[PBR_ID_MAX + 32];
+	int rc;
+
+	rc = pbr_settle(conn, sm->contract, o->period, &now, &sm->now);
+	if (rc != 0)
+		return rc;
+	if (o->out) {
+		snprintf(name, sizeof name, "%s-%s-draft-annex.csv", sm->contract,
+			 o->period_text);
+		rc = pbr_out_open(&sm->annex, o->out, name);
+		if (rc != 0)
+			return rc;
+		draft.annex = sm->annex.f;
+		draft.annex_name = sm->annex.final;
+	}
+	rc = pbr_settle(conn, sm->contract, o->period, &draft, &sm->draft);
+	if (rc == 0 && o->out)
+		rc = pbr_out_close(&sm->annex);
+	if (rc != 0)
+		return rc;
+	/* the draft's own description (the override carries the figures) */
+	free(sm->draft.tariff_description);
+	sm->draft.tariff_description = strdup(t->st.tariff_description);
+	if (sm->draft.tariff_description == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	if (o->out) {
+		struct pbr_statement *s = &sm->draft;
+
+		snprintf(s->statement_id, sizeof s->statement_id, "%s-%s-draft",
+			 sm->contract, o->period_text);
+		s->draft = true;
+		s->run_id = 0;
+		snprintf(s->created_at, sizeof s->created_at, "%s", created_at);
+		if (pbr_statement_xml(s, &sm->xml, &sm->xml_len) != 0)
+			return pbr_error(EX_SOFTWARE, "cannot write the XML of %s", s->statement_id);
+	}
+	return 0;
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+static void money(int64_t pence, bool sign, char *buf, size_t size)
+{
+	char p[32];
+
+	pbr_format_pounds(pence, p, sizeof p);
+	snprintf(buf, size, "%s%s", sign && pence > 0 ? "+" : "", p);
+}
+
+static void row(const char *contract, const char *area, int64_t now, int64_t draft)
+{
+	char a[40], b[40], d[40];
+
+	money(now, false, a, sizeof a);
+	money(draft, false, b, sizeof b);
+	money(draft - now, true, d, sizeof d);
+	printf("%-12s %-16s %16s %16s %16s\n", contract, area, a, b, d);
+}
+
+static int print_table(const struct sim_opts *o, const struct pbr_tariff_file *t,
+		       struct sim *sm, size_t n)
+{
+	int64_t tn = 0, td = 0, pn = 0, pd = 0;
+	bool any_recon = false;
+	char cohort[8];
+
+	pbr_quarter_format(o->period - 7, cohort);
+	printf("# simulate: period %s (cohort %s), draft tariff %s from %s; nothing recorded\n",
+	       o->period_text, cohort, t->st.tariff_version, o->tariff);
+	printf("%-12s %-16s %16s %16s %16s\n", "contract", "area", "now £", "draft £",
+	       "difference £");
+	for (size_t i = 0; i < n; i++) {
+		struct pbr_statement *a = &sm[i].now, *b = &sm[i].draft;
+		char label[64];
+
+		snprintf(label, sizeof label, "ALL (%s)", a->tariff_version);
+		row(sm[i].contract, label, a->pay.total, b->pay.total);
+		for (size_t k = 0; k < a->n_areas && k < b->n_areas; k++)
+			row(sm[i].contract, a->areas[k].code, a->areas[k].total,
+			    b->areas[k].total);
+		if (a->recon.present) {
+			any_recon = true;
+			row(sm[i].contract, "TRUE_UP", a->recon.true_up, b->recon.true_up);
+			row(sm[i].contract, "PERIOD_DUE", a->period_due, b->period_due);
+		}
+		if (__builtin_add_overflow(tn, a->pay.total, &tn) ||
+		    __builtin_add_overflow(td, b->pay.total, &td) ||
+		    __builtin_add_overflow(pn, a->period_due, &pn) ||
+		    __builtin_add_overflow(pd, b->period_due, &pd))
+			return pbr_error(EX_DATAERR, "simulate: totals overflow");
+	}
+	row("TOTAL", "ALL", tn, td);
+	if (any_recon)
+		row("TOTAL", "PERIOD_DUE", pn, pd);
+	return 0;
+}
+
+/* ---- files, after everything is computed ---------------------------------- */
+
+static int publish(const struct sim_opts *o, struct sim *sm, size_t n)
+{
+	char name[PBR_ID_MAX + 16];
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *id = sm[i].draft.statement_id;
+
+		snprintf(name, sizeof name, "%s.xml", id);
+		rc = pbr_write_atomic(o->out, name, sm[i].xml, sm[i].xml_len);
+		if (rc == 0)
+			rc = pbr_out_commit(&sm[i].annex);
+		if (rc == 0) {
+			snprintf(name, sizeof name, "%s.html", id);
+			rc = pbr_report_statement_buffer(id, sm[i].xml, sm[i].xml_len,
+							 "html", o->out, name);
+		}
+		if (rc == 0)
+			fprintf(stderr, "pbr-settle: draft %s/%s.xml and %s/%s.html written\n",
+				o->out, id, o->out, id);
+	}
+	return rc;
+}
 
 int cmd_simulate(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return pbr_error(EX_SOFTWARE, "simulate is not implemented yet");
+	struct sim_opts o;
+	struct pbr_tariff_file t;
+	struct sim *sm = NULL;
+	PGconn *conn = NULL;
+	PGresult *res;
+	char **ids = NULL, created_at[32] = "";
+	size_t n = 0;
+	struct stat st;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	memset(&t, 0, sizeof t);
+	rc = parse_opts(argc, argv, &o);
+	if (rc == -1)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (o.out && (stat(o.out, &st) != 0 || !S_ISDIR(st.st_mode) ||
+		      access(o.out, W_OK | X_OK) != 0))
+		return pbr_error(EX_CANTCREAT, "simulate: output directory %s does not exist or is not writable",
+				 o.out);
+	rc = pbr_tariff_file_read(o.tariff, &t);
+	if (rc != 0)
+		return rc;
+	conn = pbr_db_connect();
+	if (conn == NULL) {
+		rc = EX_UNAVAILABLE;
+		goto cleanup;
+	}
+	if (pbr_db_exec(conn, "setting up the session",
+			"SET DateStyle = 'ISO, YMD'; SET client_encoding = 'UTF8';"
+			" SET client_min_messages = warning; SET search_path = pg_catalog") != 0 ||
+	    pbr_db_exec(conn, "starting the snapshot",
+			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0) {
+		rc = pbr_db_failure_code(conn);
+		goto cleanup;
+	}
+	res = pbr_db_query(conn, "reading the time",
+		"SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+		0, NULL);
+	if (res == NULL) {
+		rc = pbr_db_failure_code(conn);
+		goto cleanup;
+	}
+	snprintf(created_at, sizeof created_at, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if ((rc = check_needs(conn, &o, &t)) != 0)
+		goto cleanup;
+	if (o.ncontracts > 0) {
+		qsort(o.contracts, o.ncontracts, sizeof o.contracts[0], id_cmp);
+		ids = calloc(o.ncontracts, sizeof *ids);
+		for (size_t i = 0; ids && i < o.ncontracts; i++)
+			if (n == 0 || strcmp(ids[n - 1], o.contracts[i]) != 0)
+				ids[n++] = strdup(o.contracts[i]);
+		if (ids == NULL || (n > 0 && ids[n - 1] == NULL)) {
+			rc = pbr_error(EX_OSERR, "out of memory");
+			goto cleanup;
+		}
+	} else {
+		rc = pbr_contracts_covering(conn, o.period - 7, &ids, &n);
+		if (rc != 0)
+			goto cleanup;
+		if (n == 0) {
+			char cohort[8];
+
+			pbr_quarter_format(o.period - 7, cohort);
+			fprintf(stderr, "pbr-settle: no contract covers cohort %s (period %s); nothing to simulate\n",
+				cohort, o.period_text);
+			goto cleanup;
+		}
+	}
+	sm = calloc(n, sizeof *sm);
+	if (sm == NULL) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		snprintf(sm[i].contract, sizeof sm[i].contract, "%s", ids[i]);
+		rc = simulate_one(conn, &o, &t, created_at, &sm[i]);
+	}
+	if (rc != 0)
+		goto cleanup;
+	/* read only: ending it changes nothing */
+	if (pbr_db_exec(conn, "ending the snapshot", "ROLLBACK") != 0) {
+		rc = pbr_db_failure_code(conn);
+		goto cleanup;
+	}
+	PQfinish(conn);
+	conn = NULL;
+	rc = print_table(&o, &t, sm, n);
+	if (rc == 0 && o.out)
+		rc = publish(&o, sm, n);
+	fflush(stdout);
+cleanup:
+	for (size_t i = 0; sm && i < n; i++) {
+		pbr_out_abort(&sm[i].annex);
+		pbr_statement_free(&sm[i].now);
+		pbr_statement_free(&sm[i].draft);
+		free(sm[i].xml);
+	}
+	free(sm);
+	pbr_free_ids(ids, n);
+	if (conn)
+		PQfinish(conn);
+	pbr_tariff_file_free(&t);
+	return rc;
 }

@@ -8,6 +8,7 @@
 #include "copytext.h"
 #include "db.h"
 #include "digest.h"
+#include "faults.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -326,6 +327,7 @@ static int flush_group(struct reader *rd)
 		}
 		digest_row(rd, i);
 		annex_row(rd, i);
+		PBR_FAULT("rows");
 	}
 	g->n = 0;
 	g->used = 0;

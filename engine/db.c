@@ -11,7 +11,7 @@ const char *pbr_conninfo;
 
 const char *pbr_db_message(PGconn *conn)
 {
-	static char line[512];
+	static _Thread_local char line[512];
 	const char *msg = conn ? PQerrorMessage(conn) : "no connection";
 	size_t n = 0;
 

@@ -46,6 +46,11 @@ static int start_xmlsec(void)
 	return 0;
 }
 
+int pbr_sign_init(void)
+{
+	return start_xmlsec();
+}
+
 static xmlNodePtr add_template(xmlDocPtr doc)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc), sig, ref, ki, x509;

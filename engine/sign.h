@@ -8,6 +8,9 @@
 #include <libxml/tree.h>
 #include <stddef.h>
 
+/* Starts xmlsec once; call it before threads sign.  Returns 0 or -1. */
+int pbr_sign_init(void);
+
 /* Signs an XML document held in memory with the PEM key and certificate.
  * *out is malloc'd.  Returns 0 or a sysexits code after one line. */
 int pbr_sign(const char *xml, size_t len, const char *key_pem,
