@@ -213,14 +213,14 @@ static int print_table(const struct sim_opts *o, const struct pbr_tariff_file *t
 	pbr_quarter_format(o->period - 7, cohort);
 	printf("# simulate: period %s (cohort %s), draft tariff %s from %s; nothing recorded\n",
 	       o->period_text, cohort, t->st.tariff_version, o->tariff);
+	for (size_t i = 0; i < n; i++)
+		printf("# %s: tariff in force %s\n", sm[i].contract, sm[i].now.tariff_version);
 	printf("%-12s %-16s %16s %16s %16s\n", "contract", "area", "now £", "draft £",
 	       "difference £");
 	for (size_t i = 0; i < n; i++) {
 		struct pbr_statement *a = &sm[i].now, *b = &sm[i].draft;
-		char label[64];
 
-		snprintf(label, sizeof label, "ALL (%s)", a->tariff_version);
-		row(sm[i].contract, label, a->pay.total, b->pay.total);
+		row(sm[i].contract, "ALL", a->pay.total, b->pay.total);
 		for (size_t k = 0; k < a->n_areas && k < b->n_areas; k++)
 			row(sm[i].contract, a->areas[k].code, a->areas[k].total,
 			    b->areas[k].total);

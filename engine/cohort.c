@@ -11,6 +11,7 @@
 #include "faults.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,7 @@ struct sink {
 	char buf[1 << 16];
 	size_t len;
 	int failed;
+	int write_errno;
 };
 
 struct reader {
@@ -57,8 +59,11 @@ static void sink_flush(struct sink *s)
 		return;
 	if (pbr_sha256_update(s->annex_sha, s->buf, s->len) != 0)
 		s->failed = 1;
-	if (s->annex && fwrite(s->buf, 1, s->len, s->annex) != s->len)
+	if (s->annex && fwrite(s->buf, 1, s->len, s->annex) != s->len) {
+		if (!s->failed)
+			s->write_errno = errno;
 		s->failed = 1;
+	}
 	s->len = 0;
 }
 
@@ -444,7 +449,8 @@ int pbr_cohort_read(PGconn *conn, const char *cpa_code,
 		goto cleanup;
 	sink_flush(&rd->sink);
 	if (rd->sink.failed) {
-		rc = pbr_error(EX_IOERR, "cannot write the annex %s", annex_name);
+		rc = pbr_error(EX_IOERR, "cannot write the annex %s: %s", annex_name,
+			       rd->sink.write_errno ? strerror(rd->sink.write_errno) : "I/O error");
 		goto cleanup;
 	}
 	if (pbr_sha256_final(rd->sink.input_sha, out->input_digest) != 0 ||

@@ -23,6 +23,14 @@ const char *pbr_db_message(PGconn *conn)
 	return line;
 }
 
+/* Server notices (e.g. "terminating connection due to ...") are not ours
+ * to print: every failure is reported once, as one line, by its caller. */
+static void drop_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 PGconn *pbr_db_connect(void)
 {
 	PGconn *conn = PQconnectdb(pbr_conninfo ? pbr_conninfo : "");
@@ -38,6 +46,7 @@ PGconn *pbr_db_connect(void)
 		PQfinish(conn);
 		return NULL;
 	}
+	PQsetNoticeProcessor(conn, drop_notice, NULL);
 	PQsetClientEncoding(conn, "UTF8");
 	return conn;
 }
