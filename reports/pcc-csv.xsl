@@ -1,0 +1,161 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  pcc-csv.xsl - the PCC view (`pbr-settle report` with the pcc, from, to
+  options and format csv) as CSV: a header line, one line per settlement period (the
+  statement in force of the area's CPA), then one line with period TOTAL.
+
+  The input is the <PccView> document the engine assembles from the
+  ledger (namespace urn:pbr-settle:pcc-view:1).  RFC 4180: "\n" line ends,
+  a field quoted only when it holds a comma, a double quote, CR or LF.
+  Integers are copied as the statements state them (exact 64-bit
+  decimals, never through a floating-point number); pounds are the same
+  pence with a decimal point inserted by string operations.  Rates are
+  integer per mille (binary) and thousandths (frequency per weighted
+  person), computed by the engine for display only; empty where the
+  denominator is 0.
+
+  The stylesheet stops (xsl:message terminate) when the period lines do
+  not add up to the TOTAL line, so a CSV that does not reconcile is never
+  written.
+-->
+<xsl:stylesheet version="1.0"
+                xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:v="urn:pbr-settle:pcc-view:1"
+                exclude-result-prefixes="v">
+
+  <xsl:output method="text" encoding="UTF-8"/>
+
+  <xsl:variable name="nl" select="'&#10;'"/>
+  <xsl:variable name="view" select="/v:PccView"/>
+  <xsl:variable name="t" select="$view/v:Total"/>
+
+  <xsl:template match="/">
+    <xsl:if test="not($view)">
+      <xsl:message terminate="yes">not a PCC view (root element must be PccView in namespace urn:pbr-settle:pcc-view:1)</xsl:message>
+    </xsl:if>
+    <xsl:if test="sum($view/v:Period/v:BinaryPence) != number($t/v:BinaryPence)
+                  or sum($view/v:Period/v:FrequencyPence) != number($t/v:FrequencyPence)
+                  or sum($view/v:Period/v:TotalPence) != number($t/v:TotalPence)
+                  or sum($view/v:Period/v:Members) != number($t/v:Members)">
+      <xsl:message terminate="yes">PCC view <xsl:value-of select="$view/@code"/>: the periods do not add up to the total</xsl:message>
+    </xsl:if>
+    <xsl:text>pcc_code,pcc_name,period,cohort,contract,statement_id,members,weighted_size,expected_binary,actual_binary,expected_frequency,actual_frequency,expected_binary_rate_permille,actual_binary_rate_permille,frequency_ratio_permille,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds</xsl:text>
+    <xsl:value-of select="$nl"/>
+    <xsl:for-each select="$view/v:Period">
+      <xsl:call-template name="line">
+        <xsl:with-param name="g" select="."/>
+        <xsl:with-param name="period" select="string(@period)"/>
+        <xsl:with-param name="cohort" select="string(@cohort)"/>
+        <xsl:with-param name="contract" select="string(@contract)"/>
+        <xsl:with-param name="sid" select="string(@statementId)"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:call-template name="line">
+      <xsl:with-param name="g" select="$t"/>
+      <xsl:with-param name="period" select="'TOTAL'"/>
+      <xsl:with-param name="cohort" select="''"/>
+      <xsl:with-param name="contract" select="''"/>
+      <xsl:with-param name="sid" select="''"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="line">
+    <xsl:param name="g"/>
+    <xsl:param name="period"/>
+    <xsl:param name="cohort"/>
+    <xsl:param name="contract"/>
+    <xsl:param name="sid"/>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="string($view/@code)"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="string($view/@name)"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="$period"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="$cohort"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="$contract"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="field"><xsl:with-param name="v" select="$sid"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/v:Members)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/v:WeightedSize)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/v:ExpectedBinary)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/v:ActualBinary)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/v:ExpectedFrequency)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/v:ActualFrequency)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="$g/v:Rates/@expectedBinaryPermille"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="$g/v:Rates/@actualBinaryPermille"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="$g/v:Rates/@frequencyRatioPermille"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/v:BinaryPence)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/v:FrequencyPence)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:value-of select="normalize-space($g/v:TotalPence)"/>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($g/v:BinaryPence)"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($g/v:FrequencyPence)"/></xsl:call-template>
+    <xsl:text>,</xsl:text>
+    <xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($g/v:TotalPence)"/></xsl:call-template>
+    <xsl:value-of select="$nl"/>
+  </xsl:template>
+
+  <!-- Pence string (-?[0-9]+) to pounds by string operations: 1234.56. -->
+  <xsl:template name="pounds">
+    <xsl:param name="p"/>
+    <xsl:variable name="neg" select="starts-with($p, '-')"/>
+    <xsl:variable name="digits">
+      <xsl:choose>
+        <xsl:when test="$neg"><xsl:value-of select="substring($p, 2)"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$p"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="padded">
+      <xsl:value-of select="substring('00', string-length($digits))"/>
+      <xsl:value-of select="$digits"/>
+    </xsl:variable>
+    <xsl:variable name="len" select="string-length($padded)"/>
+    <xsl:if test="$neg and translate($digits, '0', '') != ''">-</xsl:if>
+    <xsl:value-of select="substring($padded, 1, $len - 2)"/>
+    <xsl:text>.</xsl:text>
+    <xsl:value-of select="substring($padded, $len - 1)"/>
+  </xsl:template>
+
+  <!-- One RFC 4180 field. -->
+  <xsl:template name="field">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="contains($v, ',') or contains($v, '&quot;')
+                      or contains($v, '&#13;') or contains($v, '&#10;')">
+        <xsl:text>"</xsl:text>
+        <xsl:call-template name="double-quotes"><xsl:with-param name="v" select="$v"/></xsl:call-template>
+        <xsl:text>"</xsl:text>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="double-quotes">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="contains($v, '&quot;')">
+        <xsl:value-of select="substring-before($v, '&quot;')"/>
+        <xsl:text>""</xsl:text>
+        <xsl:call-template name="double-quotes">
+          <xsl:with-param name="v" select="substring-after($v, '&quot;')"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+</xsl:stylesheet>

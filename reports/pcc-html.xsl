@@ -1,0 +1,459 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  pcc-html.xsl - the PCC view (`pbr-settle report` with the pcc, from and
+  to options, format html) as one self-contained HTML5 page: inline CSS
+  and SVG, no script, no external resource.  XSLT 1.0, no extensions.
+
+  The input is the <PccView> document the engine assembles from the
+  ledger (namespace urn:pbr-settle:pcc-view:1): one <Period> per statement
+  in force of the area's CPA, carrying the area's figures exactly as the
+  statement states them, display rates in integer per mille (<Rates>),
+  the contract's whole-cohort total and needs bands, and a <Total>.
+
+  Money: integer pence formatted as pounds from floor(|p| div 100) and
+  |p| mod 100 (exact for every amount below 2^53 pence).  Rates are for
+  reading only: the statements, not this page, are the record.
+-->
+<xsl:stylesheet version="1.0"
+                xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:v="urn:pbr-settle:pcc-view:1"
+                xmlns:svg="http://www.w3.org/2000/svg"
+                exclude-result-prefixes="v svg">
+
+  <xsl:output method="html" encoding="UTF-8" indent="yes"/>
+
+  <xsl:variable name="view" select="/v:PccView"/>
+  <xsl:variable name="periods" select="$view/v:Period"/>
+  <xsl:variable name="t" select="$view/v:Total"/>
+  <xsl:variable name="title">
+    <xsl:text>PCC view: </xsl:text>
+    <xsl:value-of select="$view/@name"/>
+    <xsl:text> (</xsl:text>
+    <xsl:value-of select="$view/@code"/>
+    <xsl:text>), </xsl:text>
+    <xsl:value-of select="$view/@from"/>
+    <xsl:text> to </xsl:text>
+    <xsl:value-of select="$view/@to"/>
+  </xsl:variable>
+
+  <xsl:template match="/">
+    <xsl:if test="not($view)">
+      <xsl:message terminate="yes">not a PCC view (root element must be PccView in namespace urn:pbr-settle:pcc-view:1)</xsl:message>
+    </xsl:if>
+    <xsl:text disable-output-escaping="yes">&lt;!DOCTYPE html&gt;&#10;</xsl:text>
+    <html lang="en-GB">
+      <head>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="pbr-settle pcc-html.xsl"/>
+        <title><xsl:value-of select="$title"/></title>
+        <style><xsl:call-template name="css"/></style>
+      </head>
+      <body>
+        <header class="masthead">
+          <p class="kicker">Payment-by-results oversight — Police and Crime Commissioner view</p>
+          <h1><xsl:value-of select="$title"/></h1>
+          <xsl:if test="sum($periods/v:TotalPence) != number($t/v:TotalPence)">
+            <p class="banner warn" role="alert"><strong>INCONSISTENT</strong> — the periods do
+              not add up to the total. Do not rely on this page.</p>
+          </xsl:if>
+          <xsl:if test="$periods[@status = 'DRAFT']">
+            <p class="banner warn"><strong>DRAFT</strong> figures are included.</p>
+          </xsl:if>
+        </header>
+        <main>
+          <section id="summary" aria-labelledby="summary-h">
+            <h2 id="summary-h">Summary</h2>
+            <p class="headline">
+              Paid for results in <xsl:value-of select="$view/@name"/> over
+              <xsl:value-of select="count($periods)"/> settlement
+              period<xsl:if test="count($periods) != 1">s</xsl:if>:
+              <strong class="total"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:TotalPence"/></xsl:call-template></strong>
+              (binary <xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:BinaryPence"/></xsl:call-template>,
+              frequency <xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:FrequencyPence"/></xsl:call-template>).
+            </p>
+            <dl class="facts">
+              <dt>PCC area</dt>
+              <dd><xsl:value-of select="$view/@name"/> <span class="muted"> (<xsl:value-of select="$view/@code"/>)</span></dd>
+              <dt>Contract package area</dt>
+              <dd><xsl:value-of select="$view/@cpaName"/> <span class="muted"> (<xsl:value-of select="$view/@cpa"/>)</span></dd>
+              <dt>Settlement periods</dt>
+              <dd><xsl:value-of select="$view/@from"/> to <xsl:value-of select="$view/@to"/>
+                <span class="muted"> (period P settles the cohort that started seven quarters earlier)</span></dd>
+              <dt>People in the cohorts</dt>
+              <dd><xsl:call-template name="int"><xsl:with-param name="n" select="$t/v:Members"/></xsl:call-template></dd>
+            </dl>
+            <xsl:if test="not($periods)">
+              <p class="banner warn">No statement is in force for this area's contract package area in these periods.</p>
+            </xsl:if>
+          </section>
+
+          <xsl:if test="$periods">
+            <section id="trend" aria-labelledby="trend-h">
+              <h2 id="trend-h">Reoffending against prediction</h2>
+              <p class="note">The share of people in the area who were proven to reoffend, against the share
+                predicted for them, weighted by complex needs as the tariff weights them. Below the
+                prediction is better. Display only: the payment is computed by the engine in whole pence.</p>
+              <div class="pair">
+                <figure>
+                  <xsl:call-template name="chart"/>
+                  <figcaption>Expected and actual weighted proven-reoffending rate in
+                    <xsl:value-of select="$view/@name"/>, by settlement period. The table gives the same figures.</figcaption>
+                </figure>
+                <div class="scroll">
+                  <table>
+                    <caption>Reoffending in <xsl:value-of select="$view/@name"/> by settlement period</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Period</th>
+                        <th scope="col">Cohort</th>
+                        <th scope="col" class="num">People</th>
+                        <th scope="col" class="num">Expected rate</th>
+                        <th scope="col" class="num">Actual rate</th>
+                        <th scope="col" class="num">Actual / expected reoffences</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <xsl:for-each select="$periods">
+                        <tr>
+                          <th scope="row"><xsl:value-of select="@period"/></th>
+                          <td><xsl:value-of select="@cohort"/></td>
+                          <td class="num"><xsl:call-template name="int"><xsl:with-param name="n" select="v:Members"/></xsl:call-template>
+                            <xsl:if test="@absent = 'true'"> <span class="muted">(not in statement)</span></xsl:if></td>
+                          <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@expectedBinaryPermille"/></xsl:call-template></td>
+                          <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@actualBinaryPermille"/></xsl:call-template></td>
+                          <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@frequencyRatioPermille"/></xsl:call-template></td>
+                        </tr>
+                      </xsl:for-each>
+                    </tbody>
+                    <tfoot>
+                      <tr>
+                        <th scope="row">All periods</th>
+                        <td></td>
+                        <td class="num"><xsl:call-template name="int"><xsl:with-param name="n" select="$t/v:Members"/></xsl:call-template></td>
+                        <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="$t/v:Rates/@expectedBinaryPermille"/></xsl:call-template></td>
+                        <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="$t/v:Rates/@actualBinaryPermille"/></xsl:call-template></td>
+                        <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="$t/v:Rates/@frequencyRatioPermille"/></xsl:call-template></td>
+                      </tr>
+                    </tfoot>
+                  </table>
+                </div>
+              </div>
+            </section>
+
+            <section id="payment" aria-labelledby="payment-h">
+              <h2 id="payment-h">Payment attributed to <xsl:value-of select="$view/@name"/></h2>
+              <p class="note">Each contract's payment is shared among the PCC areas of its package area in
+                proportion to each area's improvement (largest remainder, in whole pence).</p>
+              <div class="scroll">
+                <table class="money">
+                  <caption>Pence attributed to <xsl:value-of select="$view/@name"/>, in pounds</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Period</th>
+                      <th scope="col">Statement</th>
+                      <th scope="col" class="num">Binary</th>
+                      <th scope="col" class="num">Frequency</th>
+                      <th scope="col" class="num">Total for the area</th>
+                      <th scope="col" class="num">Contract total</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <xsl:for-each select="$periods">
+                      <tr>
+                        <th scope="row"><xsl:value-of select="@period"/></th>
+                        <td><xsl:value-of select="@statementId"/>
+                          <xsl:if test="@kind = 'RESTATEMENT'"> <span class="muted">(restatement)</span></xsl:if></td>
+                        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:BinaryPence"/></xsl:call-template></td>
+                        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:FrequencyPence"/></xsl:call-template></td>
+                        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:TotalPence"/></xsl:call-template></td>
+                        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:Contract/@totalPence"/></xsl:call-template></td>
+                      </tr>
+                    </xsl:for-each>
+                  </tbody>
+                  <tfoot>
+                    <tr class="grand">
+                      <th scope="row">Total</th>
+                      <td></td>
+                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:BinaryPence"/></xsl:call-template></td>
+                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:FrequencyPence"/></xsl:call-template></td>
+                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:TotalPence"/></xsl:call-template></td>
+                      <td></td>
+                    </tr>
+                  </tfoot>
+                </table>
+              </div>
+            </section>
+
+            <section id="needs" aria-labelledby="needs-h">
+              <h2 id="needs-h">People with complex needs (whole contract)</h2>
+              <p class="note">Whether people with several needs are worked with or left aside: expected and
+                actual reoffending rates by number of needs, for the contract's whole cohort (the
+                statements give needs bands per contract, not per area).</p>
+              <div class="scroll">
+                <table>
+                  <caption>Contract cohort by number of complex needs: people, expected and actual rate</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col" rowspan="2">Period</th>
+                      <th scope="colgroup" colspan="3">No needs</th>
+                      <th scope="colgroup" colspan="3">1–2 needs</th>
+                      <th scope="colgroup" colspan="3">3 or more needs</th>
+                    </tr>
+                    <tr>
+                      <th scope="col" class="num">People</th><th scope="col" class="num">Expected</th><th scope="col" class="num">Actual</th>
+                      <th scope="col" class="num">People</th><th scope="col" class="num">Expected</th><th scope="col" class="num">Actual</th>
+                      <th scope="col" class="num">People</th><th scope="col" class="num">Expected</th><th scope="col" class="num">Actual</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <xsl:for-each select="$periods">
+                      <tr>
+                        <th scope="row"><xsl:value-of select="@period"/></th>
+                        <xsl:for-each select="v:Contract/v:NeedsBand">
+                          <td class="num"><xsl:call-template name="int"><xsl:with-param name="n" select="@members"/></xsl:call-template></td>
+                          <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@expectedBinaryPermille"/></xsl:call-template></td>
+                          <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@actualBinaryPermille"/></xsl:call-template></td>
+                        </xsl:for-each>
+                      </tr>
+                    </xsl:for-each>
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          </xsl:if>
+        </main>
+        <footer>
+          <p>Generated by pbr-settle <xsl:value-of select="$view/@engineVersion"/> from the statements in force
+            recorded in the settlement ledger. The signed XML statements, not this page, are the record.</p>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- ================================================================
+       Trend chart: expected and actual rate per period, two lines.
+       ================================================================ -->
+  <xsl:template name="chart">
+    <xsl:variable name="n" select="count($periods)"/>
+    <xsl:variable name="max">
+      <xsl:for-each select="$periods/v:Rates/@expectedBinaryPermille | $periods/v:Rates/@actualBinaryPermille">
+        <xsl:sort select="number(.)" data-type="number" order="descending"/>
+        <xsl:if test="position() = 1"><xsl:value-of select="number(.)"/></xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <!-- the scale: the next 10% step above the largest rate, 10%..100% -->
+    <xsl:variable name="scale">
+      <xsl:choose>
+        <xsl:when test="string($max) = '' or number($max) &lt;= 100">100</xsl:when>
+        <xsl:when test="number($max) &gt;= 900">1000</xsl:when>
+        <xsl:otherwise><xsl:value-of select="ceiling(number($max) div 100) * 100"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="left" select="56"/>
+    <xsl:variable name="top" select="36"/>
+    <xsl:variable name="pw" select="460"/>
+    <xsl:variable name="ph" select="220"/>
+    <xsl:variable name="width" select="$left + $pw + 24"/>
+    <xsl:variable name="height" select="$top + $ph + 44"/>
+    <xsl:variable name="step" select="$pw div $n"/>
+
+    <svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart"
+         viewBox="0 0 {$width} {$height}" width="{$width}" height="{$height}"
+         aria-labelledby="trend-title trend-desc">
+      <title id="trend-title">Expected and actual reoffending rate in <xsl:value-of select="$view/@name"/>, <xsl:value-of select="$view/@from"/> to <xsl:value-of select="$view/@to"/></title>
+      <desc id="trend-desc">
+        <xsl:for-each select="$periods">
+          <xsl:value-of select="@period"/>
+          <xsl:text>: expected </xsl:text>
+          <xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@expectedBinaryPermille"/></xsl:call-template>
+          <xsl:text>, actual </xsl:text>
+          <xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@actualBinaryPermille"/></xsl:call-template>
+          <xsl:if test="position() != last()">; </xsl:if>
+        </xsl:for-each>
+        <xsl:text>.</xsl:text>
+      </desc>
+      <rect x="0" y="0" width="{$width}" height="{$height}" class="bg"/>
+      <!-- legend -->
+      <line x1="{$left}" x2="{$left + 22}" y1="14" y2="14" class="line-e"/>
+      <text x="{$left + 28}" y="18" class="legend">Expected (predicted)</text>
+      <line x1="{$left + 180}" x2="{$left + 202}" y1="14" y2="14" class="line-a"/>
+      <text x="{$left + 208}" y="18" class="legend">Actual</text>
+      <!-- grid: a line every 10% -->
+      <xsl:call-template name="grid">
+        <xsl:with-param name="i" select="0"/>
+        <xsl:with-param name="n" select="number($scale) div 100"/>
+        <xsl:with-param name="left" select="$left"/>
+        <xsl:with-param name="top" select="$top"/>
+        <xsl:with-param name="pw" select="$pw"/>
+        <xsl:with-param name="ph" select="$ph"/>
+      </xsl:call-template>
+      <!-- period labels -->
+      <xsl:for-each select="$periods">
+        <text x="{format-number($left + (position() - 0.5) * $step, '0.#')}" y="{$top + $ph + 18}"
+              class="tick" text-anchor="middle"><xsl:value-of select="@period"/></text>
+      </xsl:for-each>
+      <!-- the two lines -->
+      <polyline class="line-e" fill="none">
+        <xsl:attribute name="points">
+          <xsl:for-each select="$periods">
+            <xsl:if test="v:Rates/@expectedBinaryPermille">
+              <xsl:value-of select="format-number($left + (position() - 0.5) * $step, '0.#')"/>
+              <xsl:text>,</xsl:text>
+              <xsl:value-of select="format-number($top + $ph - number(v:Rates/@expectedBinaryPermille) * $ph div number($scale), '0.#')"/>
+              <xsl:text> </xsl:text>
+            </xsl:if>
+          </xsl:for-each>
+        </xsl:attribute>
+      </polyline>
+      <polyline class="line-a" fill="none">
+        <xsl:attribute name="points">
+          <xsl:for-each select="$periods">
+            <xsl:if test="v:Rates/@actualBinaryPermille">
+              <xsl:value-of select="format-number($left + (position() - 0.5) * $step, '0.#')"/>
+              <xsl:text>,</xsl:text>
+              <xsl:value-of select="format-number($top + $ph - number(v:Rates/@actualBinaryPermille) * $ph div number($scale), '0.#')"/>
+              <xsl:text> </xsl:text>
+            </xsl:if>
+          </xsl:for-each>
+        </xsl:attribute>
+      </polyline>
+      <xsl:for-each select="$periods">
+        <xsl:variable name="x" select="format-number($left + (position() - 0.5) * $step, '0.#')"/>
+        <xsl:if test="v:Rates/@expectedBinaryPermille">
+          <circle cx="{$x}" cy="{format-number($top + $ph - number(v:Rates/@expectedBinaryPermille) * $ph div number($scale), '0.#')}" r="4" class="dot-e"/>
+        </xsl:if>
+        <xsl:if test="v:Rates/@actualBinaryPermille">
+          <circle cx="{$x}" cy="{format-number($top + $ph - number(v:Rates/@actualBinaryPermille) * $ph div number($scale), '0.#')}" r="4" class="dot-a"/>
+          <text x="{$x}" y="{format-number($top + $ph - number(v:Rates/@actualBinaryPermille) * $ph div number($scale) - 8, '0.#')}"
+                class="value" text-anchor="middle"><xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@actualBinaryPermille"/></xsl:call-template></text>
+        </xsl:if>
+      </xsl:for-each>
+    </svg>
+  </xsl:template>
+
+  <xsl:template name="grid">
+    <xsl:param name="i"/>
+    <xsl:param name="n"/>
+    <xsl:param name="left"/>
+    <xsl:param name="top"/>
+    <xsl:param name="pw"/>
+    <xsl:param name="ph"/>
+    <xsl:if test="$i &lt;= $n">
+      <xsl:variable name="y" select="format-number($top + $ph - $i * $ph div $n, '0.#')"/>
+      <line xmlns="http://www.w3.org/2000/svg" x1="{$left}" x2="{$left + $pw}" y1="{$y}" y2="{$y}" class="grid"/>
+      <text xmlns="http://www.w3.org/2000/svg" x="{$left - 6}" y="{$y + 4}" class="tick" text-anchor="end"><xsl:value-of select="$i * 10"/>%</text>
+      <xsl:call-template name="grid">
+        <xsl:with-param name="i" select="$i + 1"/>
+        <xsl:with-param name="n" select="$n"/>
+        <xsl:with-param name="left" select="$left"/>
+        <xsl:with-param name="top" select="$top"/>
+        <xsl:with-param name="pw" select="$pw"/>
+        <xsl:with-param name="ph" select="$ph"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ================================================================
+       Formatting
+       ================================================================ -->
+
+  <!-- Integer pence as pounds: -£1,234.56. -->
+  <xsl:template name="pounds">
+    <xsl:param name="p"/>
+    <xsl:variable name="v" select="number($p)"/>
+    <xsl:choose>
+      <xsl:when test="string($v) = 'NaN'"><span class="bad">?<xsl:value-of select="$p"/></span></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="a">
+          <xsl:choose>
+            <xsl:when test="$v &lt; 0"><xsl:value-of select="-$v"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:if test="$v &lt; 0">-</xsl:if>
+        <xsl:text>£</xsl:text>
+        <xsl:value-of select="format-number(floor(number($a) div 100), '#,##0')"/>
+        <xsl:text>.</xsl:text>
+        <xsl:value-of select="format-number(number($a) mod 100, '00')"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="int">
+    <xsl:param name="n"/>
+    <xsl:value-of select="format-number(number($n), '#,##0')"/>
+  </xsl:template>
+
+  <!-- Integer per mille as a percentage with one decimal: 312 -> 31.2%. -->
+  <xsl:template name="pm">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="string($v) = '' or string(number($v)) = 'NaN'">–</xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="floor(number($v) div 10)"/>
+        <xsl:text>.</xsl:text>
+        <xsl:value-of select="number($v) mod 10"/>
+        <xsl:text>%</xsl:text>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="css">
+    <xsl:text>
+:root { --ink: #1b1b1b; --muted: #595959; --rule: #c8c8c8; --band: #f3f5f7;
+        --exp: #7d99b8; --act: #17457a; --warn: #8a1c1c; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 80rem; padding: 1.5rem 1.25rem 3rem;
+       font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+       color: var(--ink); background: #fff; }
+h1 { font-size: 1.6rem; margin: 0.1rem 0 0.6rem; }
+h2 { font-size: 1.2rem; margin: 2rem 0 0.6rem; padding-bottom: 0.2rem; border-bottom: 2px solid var(--ink); }
+.kicker { margin: 0; color: var(--muted); text-transform: uppercase; letter-spacing: 0.06em; font-size: 0.8rem; }
+.banner { padding: 0.5rem 0.75rem; margin: 0.4rem 0; border-left: 6px solid; }
+.banner.warn { border-color: var(--warn); background: #fbeaea; color: var(--warn); }
+.muted { color: var(--muted); }
+.note { color: var(--muted); max-width: 60rem; }
+.headline { font-size: 1.15rem; }
+.bad { color: var(--warn); font-weight: bold; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1.2rem; margin: 0 0 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-variant-numeric: tabular-nums; }
+caption { text-align: left; font-weight: 600; padding: 0.2rem 0 0.4rem; }
+th, td { padding: 0.3rem 0.45rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
+thead th { border-bottom: 2px solid var(--ink); text-align: left; font-size: 0.85rem; vertical-align: bottom; }
+tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
+tbody tr:nth-child(even) { background: var(--band); }
+tfoot th, tfoot td { font-weight: 600; }
+tfoot th { text-align: left; white-space: nowrap; }
+tfoot tr { border-top: 2px solid var(--ink); }
+tr.grand th, tr.grand td { font-weight: 700; border-bottom: 3px double var(--ink); }
+.num { text-align: right; white-space: nowrap; }
+thead th.num { text-align: right; }
+.pair { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
+.pair figure { margin: 0; flex: 0 1 auto; }
+.pair .scroll { flex: 1 1 24rem; }
+figcaption { color: var(--muted); font-size: 0.85rem; max-width: 34rem; }
+.scroll { overflow-x: auto; max-width: 100%; }
+svg.chart { max-width: 100%; height: auto; font-family: inherit; }
+svg .bg { fill: #fff; }
+svg .grid { stroke: var(--rule); stroke-width: 1; }
+svg .line-e { stroke: var(--exp); stroke-width: 3; stroke-dasharray: 7 4; fill: none; }
+svg .line-a { stroke: var(--act); stroke-width: 3; fill: none; }
+svg .dot-e { fill: var(--exp); }
+svg .dot-a { fill: var(--act); }
+svg .legend { font-size: 13px; fill: var(--ink); }
+svg .value, svg .tick { font-size: 11px; fill: var(--muted); }
+footer { margin-top: 2.5rem; color: var(--muted); font-size: 0.85rem; border-top: 1px solid var(--rule); padding-top: 0.6rem; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  section, table, figure, tr { break-inside: avoid; page-break-inside: avoid; }
+  .scroll { overflow: visible; }
+  tbody tr:nth-child(even) { background: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+</xsl:text>
+  </xsl:template>
+
+</xsl:stylesheet>
