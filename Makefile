@@ -22,7 +22,7 @@ ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o)
 PURE_SRC   := engine/core.c engine/util.c engine/copytext.c
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
-.PHONY: all deps check unit unit-asan integration demo install clean lint faults
+.PHONY: all deps check unit unit-asan integration integration-asan clang demo install clean lint faults
 
 all: $(BUILD)/pbr-settle
 
@@ -67,9 +67,24 @@ unit-asan: $(BUILD)/unit_tests_asan
 integration: $(BUILD)/pbr-settle $(BUILD)/faults/pbr-settle
 	tests/integration/run.sh $(BUILD)
 
+# The whole suite again with the engine built under ASan + UBSan (fewer
+# random kills there: each one costs a sanitized process start).
+integration-asan:
+	$(MAKE) BUILD=$(BUILD)/asan CFLAGS="-O1 -g $(SAN)" all faults
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 PBR_KILLS=25 \
+		tests/integration/run.sh $(BUILD)/asan
+
+# Both compilers must build it clean.
+clang:
+	$(MAKE) BUILD=$(BUILD)/clang CC=clang all
+
 check: deps
-	$(MAKE) all unit unit-asan
+	$(MAKE) all faults unit unit-asan
+	$(MAKE) clang
 	$(MAKE) integration
+	$(MAKE) integration-asan
 
 demo: deps
 	$(MAKE) all

@@ -58,7 +58,7 @@ struct demo_cpa {
 	int factor_pm;          /* actual / predicted reoffending, per mille */
 };
 
-/* Numbered north to south, as the MoJ numbered the CPAs.  Provider names
+/* Numbered roughly north to south.  Provider names
  * are invented: the figures are synthetic and belong to no real company. */
 static const struct demo_cpa cpas[] = {
 	{ "Northumbria", "Tyne and Wear Rehabilitation Services Ltd", 35, 920 },
@@ -191,10 +191,10 @@ struct demo_tariff {
 
 static const struct demo_tariff tariffs[2] = {
 	{ "T2023", "2023Q1", "275000", "90000", "5000", "150000000", "25000",
-	  "20000", "Demo tariff for the 2023 cohorts: hybrid binary and "
+	  "50000", "Demo tariff for the 2023 cohorts: hybrid binary and "
 	  "frequency payment with complex-needs uplifts" },
 	{ "T2024", "2024Q1", "290000", "85000", "5000", "160000000", "25000",
-	  "20000", "Demo tariff from the 2024 cohorts: binary price up, "
+	  "50000", "Demo tariff from the 2024 cohorts: binary price up, "
 	  "frequency price down, financial need uplifted" },
 };
 #define DEMO_NTARIFF ((int)(sizeof tariffs / sizeof tariffs[0]))
@@ -397,7 +397,7 @@ struct gen_params {
 
 static int build_params(struct gen_params *g, const struct demo_opts *o)
 {
-	char code[8];
+	char code[16];
 	int i;
 
 	snprintf(g->members, sizeof g->members, "%lld", o->members);
@@ -474,7 +474,7 @@ static int insert_cpas(PGconn *conn)
 	static const char provider_sql[] =
 		"INSERT INTO pbr.provider (id, name) VALUES ($1, $2)"
 		" ON CONFLICT DO NOTHING";
-	char code[8], prv[8], what[96];
+	char code[16], prv[16], what[96];
 	const char *p[2];
 
 	for (int i = 0; i < DEMO_NCPA; i++) {
@@ -500,7 +500,7 @@ static int insert_pccs(PGconn *conn)
 	static const char sql[] =
 		"INSERT INTO pbr.pcc_area (code, name, cpa_code) VALUES ($1, $2, $3)"
 		" ON CONFLICT DO NOTHING";
-	char cpa[8], what[96];
+	char cpa[16], what[96];
 	const char *p[3];
 
 	for (int i = 0; i < DEMO_NPCC; i++) {
@@ -592,7 +592,7 @@ static int insert_contracts(PGconn *conn)
 	static const char tariff_sql[] =
 		"INSERT INTO pbr.contract_tariff (contract_id, from_cohort,"
 		" tariff_version) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-	char id[8], prv[8], cpa[8], what[96];
+	char id[16], prv[16], cpa[16], what[96];
 
 	for (int i = 0; i < DEMO_NCPA; i++) {
 		const char *c[5] = { id, prv, cpa, DEMO_FIRST_COHORT,

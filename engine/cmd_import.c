@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define COHORT_COLUMNS                                                       \
 	"offender_ref,cohort_quarter,cpa_code,pcc_code,start_date,"           \
@@ -45,16 +46,34 @@ static int check_header(FILE *f, const char *path)
 	return 0;
 }
 
-/* "COPY cohort_member, line 3, column x: ..." -> "line 3, column x: ..." */
-static const char *copy_context(const PGresult *res)
+/* "COPY cohort_member, line 3, column x: <data>" -> "line 3, column x".
+ * The data after the colon is left out: it may be offender data, and may
+ * hold line breaks. */
+static const char *copy_context(const PGresult *res, char *buf, size_t size)
 {
 	const char *ctx = PQresultErrorField(res, PG_DIAG_CONTEXT);
-	const char *p;
+	const char *p = ctx ? strstr(ctx, "line ") : NULL;
+	size_t n = 0;
 
-	if (ctx == NULL)
-		return "";
-	p = strstr(ctx, "line ");
-	return p ? p : ctx;
+	if (p == NULL)
+		return "while loading";
+	while (p[n] && p[n] != ':' && p[n] != '\n' && p[n] != '\r' && n + 1 < size) {
+		buf[n] = p[n];
+		n++;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The server's primary message on one line, at most 300 bytes. */
+static const char *one_line(const char *msg, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; msg && *msg && n + 1 < size && n < 300; msg++)
+		buf[n++] = (*msg == '\n' || *msg == '\r') ? ' ' : *msg;
+	buf[n] = '\0';
+	return buf;
 }
 
 static int send_file(PGconn *conn, FILE *f, const char *path)
@@ -79,7 +98,12 @@ static int send_file(PGconn *conn, FILE *f, const char *path)
 
 static int import_cohort(const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	FILE *f;
+
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return pbr_error(EX_NOINPUT, "%s is not a regular file", path);
+	f = fopen(path, "rb");
 	PGconn *conn = NULL;
 	PGresult *res = NULL;
 	int rc = 0, in_tx = 0;
@@ -112,9 +136,12 @@ static int import_cohort(const char *path)
 	res = PQgetResult(conn);
 	if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK) {
 		const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		char where[128], what[320];
+
 		rc = PQstatus(conn) == CONNECTION_OK ? EX_DATAERR : EX_UNAVAILABLE;
 		pbr_error(rc, "%s: %s: %s; nothing loaded", path,
-			  copy_context(res), primary ? primary : pbr_db_message(conn));
+			  copy_context(res, where, sizeof where),
+			  one_line(primary ? primary : pbr_db_message(conn), what, sizeof what));
 	}
 	if (rc != 0)
 		goto cleanup;

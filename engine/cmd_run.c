@@ -159,10 +159,10 @@ static int check_files(const struct run_opts *o)
 	struct stat st;
 
 	if (stat(o->out, &st) != 0 || !S_ISDIR(st.st_mode))
-		return pbr_error(EX_CANTCREAT, "output directory %s does not exist or is not a directory",
+		return pbr_error(EX_CANTCREAT, "output directory %.256s does not exist or is not a directory",
 				 o->out);
 	if (access(o->out, W_OK | X_OK) != 0)
-		return pbr_error(EX_CANTCREAT, "output directory %s is not writable", o->out);
+		return pbr_error(EX_CANTCREAT, "output directory %.256s is not writable", o->out);
 	if (o->key && access(o->key, R_OK) != 0)
 		return pbr_error(EX_NOINPUT, "cannot read signing key %s", o->key);
 	if (o->cert && access(o->cert, R_OK) != 0)
@@ -177,28 +177,44 @@ static int id_cmp(const void *a, const void *b)
 
 /* ---- database steps ----------------------------------------------------- */
 
+/* One advisory lock per (contract, period), taken in (contract, period)
+ * order so that concurrent runs cannot deadlock.  A Q4 cohort's run also
+ * locks the year's earlier periods: it pools their statements in force,
+ * and a restatement of one of them must not slip in between. */
+static int lock_one(PGconn *conn, const struct run_opts *o, const char *id,
+		    int period)
+{
+	char ptext[16], q[8];
+	const char *params[2] = { id, ptext };
+	PGresult *res;
+	int rc = 0;
+
+	snprintf(ptext, sizeof ptext, "%d", period);
+	res = pbr_db_query(conn, "taking the settlement lock",
+		o->no_wait ?
+		"SELECT pg_try_advisory_lock(hashtext('pbr-settle:' || $1), $2::int)" :
+		"SELECT pg_advisory_lock(hashtext('pbr-settle:' || $1), $2::int), true",
+		2, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	pbr_quarter_format(period, q);
+	if (o->no_wait && strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		rc = pbr_error(EX_TEMPFAIL, "contract %s period %s is being settled by another run (lock held)",
+			       id, q);
+	PQclear(res);
+	return rc;
+}
+
 static int take_locks(PGconn *conn, const struct run_opts *o, char **ids,
 		      size_t n)
 {
-	char period[16];
+	int cohort = o->period - 7;
+	int first = cohort % 4 == 3 ? o->period - 3 : o->period;
 	int rc = 0;
 
-	snprintf(period, sizeof period, "%d", o->period);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *params[2] = { ids[i], period };
-		PGresult *res = pbr_db_query(conn, "taking the settlement lock",
-			o->no_wait ?
-			"SELECT pg_try_advisory_lock(hashtext('pbr-settle:' || $1), $2::int)" :
-			"SELECT pg_advisory_lock(hashtext('pbr-settle:' || $1), $2::int), true",
-			2, params);
-
-		if (res == NULL)
-			return pbr_db_failure_code(conn);
-		if (o->no_wait && strcmp(PQgetvalue(res, 0, 0), "t") != 0)
-			rc = pbr_error(EX_TEMPFAIL, "contract %s period %s is being settled by another run (lock held)",
-				       ids[i], o->period_text);
-		PQclear(res);
-	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		for (int p = first; p <= o->period && rc == 0; p++)
+			rc = lock_one(conn, o, ids[i], p);
 	return rc;
 }
 
@@ -334,31 +350,35 @@ static int record(PGconn *conn, const struct pbr_statement *s, int seq,
 	return 0;
 }
 
-/* After a restatement of a Q1-Q3 cohort: the year's reconciliation, if
- * already made, pooled the superseded statement and must be restated. */
+/* After a restatement of a Q1-Q3 cohort: the year's reconciliation in
+ * force, if made, pooled another statement of this period and must be
+ * restated too. */
 static int note_reconciliation(PGconn *conn, const struct pbr_statement *s,
 			       int period)
 {
-	char q4[8];
-	const char *params[3];
+	char q4[8], prefix[PBR_ID_MAX + 16];
+	const char *params[4];
 	PGresult *res;
 	int cohort = period - 7;
 
 	if (cohort % 4 == 3)
 		return 0;
 	pbr_quarter_format(cohort - cohort % 4 + 3 + 7, q4);
+	snprintf(prefix, sizeof prefix, "%s-%s-", s->contract_id, s->period);
 	params[0] = s->contract_id;
 	params[1] = q4;
-	params[2] = s->supersedes;
+	params[2] = prefix;
+	params[3] = s->statement_id;
 	res = pbr_db_query(conn, "checking the year's reconciliation",
 		"SELECT statement_id FROM pbr.statement_in_force"
-		" WHERE contract_id = $1 AND period = $2"
-		" AND $3 = ANY (string_to_array(recon_basis, ','))", 3, params);
+		" WHERE contract_id = $1 AND period = $2 AND EXISTS ("
+		"  SELECT 1 FROM unnest(string_to_array(recon_basis, ',')) b"
+		"  WHERE left(b, length($3)) = $3 AND b <> $4)", 4, params);
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
 	if (PQntuples(res) == 1)
-		fprintf(stderr, "pbr-settle: note: the %d annual reconciliation in %s pooled the superseded %s; restate period %s next\n",
-			cohort / 4, PQgetvalue(res, 0, 0), s->supersedes, q4);
+		fprintf(stderr, "pbr-settle: note: the %d annual reconciliation in %s pooled a superseded statement of period %s; restate period %s next\n",
+			cohort / 4, PQgetvalue(res, 0, 0), s->period, q4);
 	PQclear(res);
 	return 0;
 }

@@ -88,9 +88,17 @@ static int validate_schema(xmlDocPtr doc, struct verdict *v)
 		goto cleanup;
 	}
 	if (xmlSchemaValidateDoc(vctx, doc) != 0) {
+		char msg[256] = "invalid";
+		size_t n;
+
 		err = xmlGetLastError();
+		if (err && err->message)
+			snprintf(msg, sizeof msg, "%s", err->message);
+		n = strlen(msg);
+		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
 		differ(v, "schema: not valid against %s: line %d: %s", xsd,
-		       err ? err->line : 0, err && err->message ? err->message : "invalid\n");
+		       err ? err->line : 0, msg);
 	} else {
 		printf("ok schema %s\n", xsd);
 	}

@@ -33,8 +33,22 @@ static void drop_notice(void *arg, const char *message)
 
 PGconn *pbr_db_connect(void)
 {
-	PGconn *conn = PQconnectdb(pbr_conninfo ? pbr_conninfo : "");
+	PGconn *conn;
 
+	/* A malformed string could hold a password; libpq's message would
+	 * quote it, so say only that it is malformed. */
+	if (pbr_conninfo && *pbr_conninfo) {
+		char *err = NULL;
+		PQconninfoOption *opts = PQconninfoParse(pbr_conninfo, &err);
+
+		PQfreemem(err);
+		if (opts == NULL) {
+			pbr_error(EX_UNAVAILABLE, "cannot connect to the database: --db is not a valid connection string (not shown: it may hold a password)");
+			return NULL;
+		}
+		PQconninfoFree(opts);
+	}
+	conn = PQconnectdb(pbr_conninfo ? pbr_conninfo : "");
 	if (conn == NULL) {
 		pbr_error(EX_UNAVAILABLE, "cannot connect to the database: out of memory");
 		return NULL;

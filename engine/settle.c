@@ -225,8 +225,11 @@ static int warn_malformed(PGconn *conn, const struct pbr_statement *s)
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
 	if (strcmp(PQgetvalue(res, 0, 0), "0") != 0)
-		pbr_warn("%s rows of CPA %s have a malformed cohort_quarter and belong to no cohort",
-			 PQgetvalue(res, 0, 0), s->cpa_code);
+		pbr_warn("%s row%s of CPA %s %s a malformed cohort_quarter and belong%s to no cohort",
+			 PQgetvalue(res, 0, 0),
+			 strcmp(PQgetvalue(res, 0, 0), "1") == 0 ? "" : "s", s->cpa_code,
+			 strcmp(PQgetvalue(res, 0, 0), "1") == 0 ? "has" : "have",
+			 strcmp(PQgetvalue(res, 0, 0), "1") == 0 ? "s" : "");
 	PQclear(res);
 	return 0;
 }
@@ -331,7 +334,11 @@ static int pool_statement(PGconn *conn, const struct pbr_statement *s,
 		rc = pbr_error(EX_DATAERR, "pooled sums of %d overflow", r->year);
 		goto cleanup;
 	}
-	r->previously_paid += int_value(res, 0, 7);
+	if (__builtin_add_overflow(r->previously_paid, int_value(res, 0, 7),
+				   &r->previously_paid)) {
+		rc = pbr_error(EX_DATAERR, "amounts paid in %d overflow", r->year);
+		goto cleanup;
+	}
 	if (r->basis[0])
 		strncat(r->basis, ",", sizeof r->basis - strlen(r->basis) - 1);
 	strncat(r->basis, PQgetvalue(res, 0, 0), sizeof r->basis - strlen(r->basis) - 1);
@@ -379,10 +386,19 @@ static int reconcile(PGconn *conn, int cohort, const char *basis,
 	if (pbr_sums_merge(&r->sums, &s->sums) != 0)
 		return pbr_error(EX_DATAERR, "pooled sums of %d overflow", r->year);
 	r->cohorts++;
-	r->cap = s->tariff.cohort_cap_pence * r->cohorts;
+	/* k times the cap; a cap so large that k times it passes 64 bits is
+	 * no limit at all, so it saturates. */
+	if (__builtin_mul_overflow(s->tariff.cohort_cap_pence, (int64_t)r->cohorts, &r->cap))
+		r->cap = INT64_MAX;
 	if (pbr_price(&s->tariff, &r->sums, r->cap, &r->pay) != 0)
 		return pbr_error(EX_DATAERR, "pooled payment of %d overflows", r->year);
-	r->true_up = r->pay.total - (r->previously_paid + s->pay.total);
+	{
+		int64_t paid;
+		if (__builtin_add_overflow(r->previously_paid, s->pay.total, &paid) ||
+		    __builtin_sub_overflow(r->pay.total, paid, &r->true_up) ||
+		    __builtin_add_overflow(s->pay.total, r->true_up, &paid))
+			return pbr_error(EX_DATAERR, "true-up of %d overflows", r->year);
+	}
 	return 0;
 }
 

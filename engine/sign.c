@@ -160,6 +160,33 @@ int pbr_has_signature(xmlDocPtr doc)
 	return root && xmlSecFindChild(root, xmlSecNodeSignature, xmlSecDSigNs) != NULL;
 }
 
+/* ds:Signature holds SignedInfo, SignatureValue and KeyInfo, nothing
+ * else: no ds:Object or foreign element riding along unsigned. */
+static int signature_shape_ok(xmlNodePtr sig)
+{
+	static const xmlChar *const allowed[] = {
+		BAD_CAST "SignedInfo", BAD_CAST "SignatureValue", BAD_CAST "KeyInfo",
+	};
+	int seen = 0;
+
+	for (xmlNodePtr n = sig->children; n; n = n->next) {
+		int ok = 0;
+
+		if (n->type == XML_TEXT_NODE && xmlIsBlankNode(n))
+			continue;
+		if (n->type == XML_ELEMENT_NODE && seen < 3)
+			for (int i = 0; i < 3; i++)
+				if (xmlSecCheckNodeName(n, allowed[i], xmlSecDSigNs) && i >= seen) {
+					ok = 1;
+					seen = i + 1;
+					break;
+				}
+		if (!ok)
+			return 0;
+	}
+	return seen >= 2;
+}
+
 /* The one Reference must be URI="" with the enveloped transform: it then
  * covers the whole document and nothing can be wrapped around it. */
 static int reference_ok(xmlNodePtr sig)
@@ -196,6 +223,10 @@ int pbr_verify_signature(xmlDocPtr doc, const char *cert_pem, char *msg,
 	if (count_signatures(root) != 1 ||
 	    (sig = xmlSecFindChild(root, xmlSecNodeSignature, xmlSecDSigNs)) == NULL) {
 		snprintf(msg, msg_size, "expected exactly one ds:Signature, a child of the root");
+		return 0;
+	}
+	if (!signature_shape_ok(sig)) {
+		snprintf(msg, msg_size, "ds:Signature may hold only SignedInfo, SignatureValue and KeyInfo");
 		return 0;
 	}
 	if (!reference_ok(sig)) {

@@ -70,6 +70,9 @@ void pbr_format_pounds(int64_t pence, char *buf, size_t size)
 const char *pbr_datadir(void)
 {
 	static char dir[PATH_MAX];
+	static const char *const up[] = {
+		"/../share/pbr-settle", "/..", "/../..", "/../../..",
+	};
 	char exe[PATH_MAX], probe[PATH_MAX + 64];
 	const char *env = getenv("PBR_DATADIR");
 	struct stat st;
@@ -89,11 +92,15 @@ const char *pbr_datadir(void)
 	slash = strrchr(exe, '/');
 	if (slash)
 		*slash = '\0';
-	snprintf(probe, sizeof probe, "%s/../share/pbr-settle/schemas", exe);
-	if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode))
-		snprintf(dir, sizeof dir, "%.*s/../share/pbr-settle",
-			 (int)(sizeof dir - 32), exe);
-	else
-		snprintf(dir, sizeof dir, "%.*s/..", (int)(sizeof dir - 8), exe);
+	/* installed (PREFIX/bin -> PREFIX/share/pbr-settle), or a build
+	 * directory somewhere under the source tree */
+	for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
+		snprintf(probe, sizeof probe, "%s%s/schemas/statement.xsd", exe, up[i]);
+		if (stat(probe, &st) == 0 && S_ISREG(st.st_mode)) {
+			snprintf(dir, sizeof dir, "%.*s%s", (int)(sizeof dir - 32), exe, up[i]);
+			return dir;
+		}
+	}
+	snprintf(dir, sizeof dir, "%.*s/..", (int)(sizeof dir - 8), exe);
 	return dir;
 }

@@ -60,6 +60,9 @@ CREATE TRIGGER settlement_no_update BEFORE UPDATE OR DELETE ON pbr.settlement
     FOR EACH ROW EXECUTE FUNCTION pbr.ledger_is_append_only();
 CREATE TRIGGER settlement_no_truncate BEFORE TRUNCATE ON pbr.settlement
     FOR EACH STATEMENT EXECUTE FUNCTION pbr.ledger_is_append_only();
+-- Fire in replica mode too (SET session_replication_role = replica).
+ALTER TABLE pbr.settlement ENABLE ALWAYS TRIGGER settlement_no_update;
+ALTER TABLE pbr.settlement ENABLE ALWAYS TRIGGER settlement_no_truncate;
 
 -- A tariff that a statement used can no longer change: a statement must
 -- stay re-derivable from the database.
@@ -93,6 +96,10 @@ CREATE TRIGGER tariff_uplift_frozen BEFORE UPDATE OR DELETE ON pbr.tariff_need_u
 -- AFTER, so that INSERT ... ON CONFLICT DO NOTHING of an existing row passes.
 CREATE TRIGGER tariff_uplift_frozen_insert AFTER INSERT ON pbr.tariff_need_uplift
     FOR EACH ROW EXECUTE FUNCTION pbr.tariff_is_frozen();
+
+ALTER TABLE pbr.tariff ENABLE ALWAYS TRIGGER tariff_frozen;
+ALTER TABLE pbr.tariff_need_uplift ENABLE ALWAYS TRIGGER tariff_uplift_frozen;
+ALTER TABLE pbr.tariff_need_uplift ENABLE ALWAYS TRIGGER tariff_uplift_frozen_insert;
 
 -- The statement in force for each contract and period: the latest sequence.
 CREATE VIEW pbr.statement_in_force AS

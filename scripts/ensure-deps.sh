@@ -21,10 +21,8 @@ need=(
   "xsltproc:/usr/bin/xsltproc"
   "openssl:/usr/bin/openssl"
   "util-linux:/usr/sbin/runuser"
+  "clang:/usr/bin/clang"
 )
-if [ "${PBR_WITH_CLANG:-0}" = 1 ]; then
-  need+=("clang:/usr/bin/clang")
-fi
 if [ "${PBR_WITH_BROWSER:-0}" = 1 ]; then
   need+=("chromium:/usr/bin/chromium")
 fi

@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# 300_postgres_fdw: past one machine.  pbr.cohort_member becomes a table
+# partitioned by LIST (cpa_code) whose partitions are postgres_fdw foreign
+# tables on two other PostgreSQL clusters (odd CPAs on one, even CPAs on the
+# other).  The same demo data set is settled, period by period (2025Q4 to
+# 2026Q3, the last one with the annual reconciliation), once in a plain
+# single-cluster database and once in the federated one: the engine settles
+# every contract in both, and every statement and annex is byte-identical
+# apart from the RunId and CreatedAt lines (the ledger's clock).
+set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+MEMBERS=40000
+PERIODS=(2025Q4 2026Q1 2026Q2 2026Q3)
+FED=${PGDATABASE}_fdw
+R1=$TMP/remote1
+R2=$TMP/remote2
+CLUSTER=$SRCDIR/tests/cluster.sh
+
+# ---- the two remote clusters, stopped on every way out ----------------------
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+	"$CLUSTER" stop "$R1" >/dev/null 2>&1 || true
+	"$CLUSTER" stop "$R2" >/dev/null 2>&1 || true
+	dropdb --if-exists "$FED" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+"$CLUSTER" start "$R1" >"$TMP/r1.log" 2>&1 || die "cannot start $R1: $(cat "$TMP/r1.log")"
+"$CLUSTER" start "$R2" >"$TMP/r2.log" 2>&1 || die "cannot start $R2: $(cat "$TMP/r2.log")"
+
+# remote NAME ARGS...: psql on a remote cluster's database pbr_remote
+remote() {
+	local dir=$1
+	shift
+	(
+		# shellcheck source=/dev/null
+		. "$dir/env"
+		PGDATABASE=pbr_remote psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"
+	)
+}
+remote_env() { # DIR VAR: PGHOST or PGPORT of a remote cluster
+	(
+		# shellcheck source=/dev/null
+		. "$1/env"
+		eval "printf '%s\n' \"\$$2\""
+	)
+}
+
+COLUMNS_DDL="offender_ref text NOT NULL, cohort_quarter text NOT NULL,
+	cpa_code text NOT NULL, pcc_code text, start_date date,
+	predicted_binary_ppm integer, predicted_frequency_milli integer,
+	needs text NOT NULL DEFAULT '', reoffence_count integer, outcome_status text"
+
+for dir in "$R1" "$R2"; do
+	(
+		# shellcheck source=/dev/null
+		. "$dir/env"
+		createdb pbr_remote
+	) || die "createdb on $dir failed"
+	remote "$dir" -c "CREATE SCHEMA pbr;
+		CREATE TABLE pbr.cohort_member ($COLUMNS_DDL);
+		CREATE INDEX ON pbr.cohort_member (cpa_code, cohort_quarter);" ||
+		die "cannot create the remote table on $dir"
+done
+
+# ---- the single-cluster reference -------------------------------------------
+migrate
+assert_exit 0 "$PBR" demo-data --members "$MEMBERS" --seed 1
+# The small CPAs' cohorts hold a few hundred rows: a lenient reject limit
+# lets every one of them settle, the Q4 reconciliation included.
+sql -c "UPDATE pbr.tariff SET max_reject_ppm = 100000" >/dev/null || die "cannot relax the tariff"
+ODD=$(q "SELECT string_agg(quote_literal(code), ',' ORDER BY code) FROM pbr.cpa
+	WHERE right(code, 2)::int % 2 = 1")
+EVEN=$(q "SELECT string_agg(quote_literal(code), ',' ORDER BY code) FROM pbr.cpa
+	WHERE right(code, 2)::int % 2 = 0")
+if [ -z "$ODD" ] || [ -z "$EVEN" ]; then die "demo-data made no CPA"; fi
+[ "$(q "SELECT count(*) FROM pbr.cohort_member WHERE cpa_code NOT IN ($ODD, $EVEN)")" = 0 ] ||
+	die "cohort rows outside the demo CPAs"
+
+# ---- the rows go out to the remote clusters, by CPA ---------------------------
+sql -c "\\copy (SELECT $COHORT_COLUMNS FROM pbr.cohort_member WHERE cpa_code IN ($ODD)) TO '$TMP/odd.copy'" ||
+	die "copy out failed"
+sql -c "\\copy (SELECT $COHORT_COLUMNS FROM pbr.cohort_member WHERE cpa_code IN ($EVEN)) TO '$TMP/even.copy'" ||
+	die "copy out failed"
+remote "$R1" -c "\\copy pbr.cohort_member ($COHORT_COLUMNS) FROM '$TMP/odd.copy'" || die "copy into $R1 failed"
+remote "$R2" -c "\\copy pbr.cohort_member ($COHORT_COLUMNS) FROM '$TMP/even.copy'" || die "copy into $R2 failed"
+remote "$R1" -c "ANALYZE pbr.cohort_member"
+remote "$R2" -c "ANALYZE pbr.cohort_member"
+
+# ---- the federated database ---------------------------------------------------
+dropdb --if-exists "$FED" >/dev/null 2>&1
+createdb "$FED" || die "createdb $FED failed"
+PGDATABASE=$FED "$PBR" migrate >"$TMP/migrate-fed.out" 2>&1 || die "migrate $FED failed"
+# Reference data (CPAs, contracts, tariffs, ...) as in the single cluster:
+# pg_dump of the pbr tables other than cohort_member and the ledger.
+pg_dump --data-only --schema=pbr --exclude-table=pbr.cohort_member \
+	--exclude-table=pbr.settlement --exclude-table=pbr.schema_migration \
+	"$PGDATABASE" >"$TMP/reference-data.sql" || die "pg_dump failed"
+PGDATABASE=$FED sql -f "$TMP/reference-data.sql" >/dev/null ||
+	die "loading the reference data into $FED failed"
+
+PGDATABASE=$FED sql >"$TMP/fdw-setup.out" 2>&1 <<EOF || { cat "$TMP/fdw-setup.out"; die "setting up postgres_fdw failed"; }
+CREATE EXTENSION postgres_fdw;
+CREATE SERVER remote1 FOREIGN DATA WRAPPER postgres_fdw
+	OPTIONS (host '$(remote_env "$R1" PGHOST)', port '$(remote_env "$R1" PGPORT)',
+	         dbname 'pbr_remote', fetch_size '10000');
+CREATE SERVER remote2 FOREIGN DATA WRAPPER postgres_fdw
+	OPTIONS (host '$(remote_env "$R2" PGHOST)', port '$(remote_env "$R2" PGPORT)',
+	         dbname 'pbr_remote', fetch_size '10000');
+CREATE USER MAPPING FOR CURRENT_USER SERVER remote1 OPTIONS (user 'postgres');
+CREATE USER MAPPING FOR CURRENT_USER SERVER remote2 OPTIONS (user 'postgres');
+BEGIN;
+-- migration 0002 indexed the plain table; it goes with it
+DROP TABLE pbr.cohort_member;
+CREATE TABLE pbr.cohort_member ($COLUMNS_DDL) PARTITION BY LIST (cpa_code);
+CREATE FOREIGN TABLE pbr.cohort_member_odd PARTITION OF pbr.cohort_member
+	FOR VALUES IN ($ODD) SERVER remote1
+	OPTIONS (schema_name 'pbr', table_name 'cohort_member');
+CREATE FOREIGN TABLE pbr.cohort_member_even PARTITION OF pbr.cohort_member
+	FOR VALUES IN ($EVEN) SERVER remote2
+	OPTIONS (schema_name 'pbr', table_name 'cohort_member');
+COMMIT;
+ANALYZE pbr.cohort_member;
+EOF
+
+fingerprint() { # DB
+	PGDATABASE=$1 PGDATESTYLE=ISO psql -X -At -c "SELECT count(*) || ' ' || md5(string_agg(
+	    concat_ws('|', offender_ref, cohort_quarter, cpa_code, pcc_code, start_date,
+	              predicted_binary_ppm, predicted_frequency_milli, needs,
+	              reoffence_count, outcome_status), E'\n'
+	    ORDER BY offender_ref COLLATE \"C\", concat_ws('|', cohort_quarter, cpa_code,
+	             start_date, pcc_code, needs, predicted_binary_ppm,
+	             predicted_frequency_milli, reoffence_count, outcome_status) COLLATE \"C\"))
+	    FROM pbr.cohort_member"
+}
+assert_eq "$(fingerprint "$PGDATABASE")" "$(fingerprint "$FED")" \
+	"the federated pbr.cohort_member holds the same rows"
+assert_eq "$(q "SELECT count(*) FROM pbr.cohort_member WHERE cpa_code IN ($ODD)")" \
+	"$(remote "$R1" -c "SELECT count(*) FROM pbr.cohort_member")" "rows of the odd CPAs on remote1"
+assert_eq "$(q "SELECT count(*) FROM pbr.cohort_member WHERE cpa_code IN ($EVEN)")" \
+	"$(remote "$R2" -c "SELECT count(*) FROM pbr.cohort_member")" "rows of the even CPAs on remote2"
+assert_eq "foreign table,foreign table" \
+	"$(PGDATABASE=$FED q "SELECT string_agg(CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE c.relkind::text END, ',')
+		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE i.inhparent = 'pbr.cohort_member'::regclass")" \
+	"every partition of the federated pbr.cohort_member is a foreign table"
+
+# The engine's read of one cohort is pruned to one partition and its
+# WHERE runs on the remote server.
+PGDATABASE=$FED sql -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT offender_ref
+	FROM pbr.cohort_member WHERE cpa_code = 'CPA01' AND cohort_quarter = '2024Q1'
+	ORDER BY offender_ref COLLATE \"C\"" >"$TMP/plan.txt"
+sed 's/^/    plan: /' "$TMP/plan.txt"
+assert_true "the cohort read prunes to the remote1 partition" \
+	grep -q 'Foreign Scan on pbr.cohort_member_odd' "$TMP/plan.txt"
+assert_true "the cohort read pushes its WHERE down" \
+	grep -Eq "Remote SQL: .*WHERE .*cpa_code = 'CPA01'.*cohort_quarter = '2024Q1'" "$TMP/plan.txt"
+assert_true "the even partition is not touched" \
+	bash -c "! grep -q cohort_member_even '$TMP/plan.txt'"
+
+# ---- settle both, period by period --------------------------------------------
+A=$TMP/single
+B=$TMP/federated
+mkdir -p "$A" "$B"
+for p in "${PERIODS[@]}"; do
+	assert_exit 0 "$PBR" run --period "$p" --out "$A"
+	assert_exit 0 env PGDATABASE="$FED" "$PBR" run --period "$p" --out "$B"
+done
+
+files_a=$(cd "$A" && find . -type f -printf '%P\n' | LC_ALL=C sort | paste -sd' ' -)
+files_b=$(cd "$B" && find . -type f -printf '%P\n' | LC_ALL=C sort | paste -sd' ' -)
+assert_eq "$files_a" "$files_b" "the same statement and annex files"
+ncontracts=$(q "SELECT count(*) FROM pbr.contract")
+for p in "${PERIODS[@]}"; do
+	assert_eq "$ncontracts" "$(find "$B" -name "*-$p-1.xml" | wc -l)" \
+		"federated: a statement of period $p for every contract"
+done
+assert_true "the reconciliation period holds AnnualReconciliation" \
+	grep -q 'AnnualReconciliation' "$B/CRC01-2026Q3-1.xml"
+
+strip() { grep -Ev '<(RunId|CreatedAt)>' "$1"; }
+same=0
+differ=0
+for f in "$A"/*; do
+	name=$(basename "$f")
+	[ -f "$B/$name" ] || continue
+	case $name in
+	*.xml) if cmp -s <(strip "$f") <(strip "$B/$name"); then ok=1; else ok=0; fi ;;
+	*) if cmp -s "$f" "$B/$name"; then ok=1; else ok=0; fi ;;
+	esac
+	if [ "$ok" -eq 1 ]; then
+		same=$((same + 1))
+	else
+		differ=$((differ + 1))
+		printf 'differs: %s\n' "$name"
+		diff <(strip "$f") <(strip "$B/$name") | head -10 | sed 's/^/    /'
+	fi
+done
+assert_eq 0 "$differ" "files that differ between single-cluster and federated runs"
+assert_eq "$(find "$A" -type f | wc -l)" "$same" "files byte-identical (XML: but for RunId/CreatedAt)"
+# the only lines that differ at all are the ledger's RunId and CreatedAt
+other=$(for f in "$A"/*.xml; do diff "$f" "$B/$(basename "$f")"; done | grep '^[<>]' |
+	grep -Evc '<(RunId|CreatedAt)>')
+assert_eq 0 "$other" "XML lines differing other than RunId/CreatedAt"
+
+# the federated ledger equals the single-cluster one, digest for digest
+ledger() {
+	PGDATABASE=$1 "$PBR" history --format csv | cut -d, -f2-10 | LC_ALL=C sort
+}
+assert_eq "$(ledger "$PGDATABASE")" "$(ledger "$FED")" "ledgers: same statements, figures and digests"
+
+# and a statement verifies against the federated database (recomputed
+# through postgres_fdw)
+assert_exit 0 env PGDATABASE="$FED" "$PBR" verify "$B/CRC02-2025Q4-1.xml"
+
+finish
