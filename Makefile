@@ -80,10 +80,12 @@ integration-asan:
 clang:
 	$(MAKE) BUILD=$(BUILD)/clang CC=clang all
 
-check: deps
-	$(MAKE) all faults unit unit-asan
-	$(MAKE) clang
+check:
+	@PBR_WITH_BROWSER=1 scripts/ensure-deps.sh
+	$(MAKE) all faults unit unit-asan fuzz-smoke
+	$(MAKE) clang lint
 	$(MAKE) integration
+	$(MAKE) memcheck
 	$(MAKE) integration-asan
 
 demo: deps
@@ -98,12 +100,39 @@ install: $(BUILD)/pbr-settle
 	install -m 644 reports/*.xsl $(DESTDIR)$(PREFIX)/share/pbr-settle/reports/
 	install -m 644 migrations/*.sql $(DESTDIR)$(PREFIX)/share/pbr-settle/migrations/
 
-lint:
-	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr -Iengine engine/
-	shellcheck scripts/*.sh tests/*.sh tests/integration/*.sh .ci/run
-
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/pbr-settle $(BUILD)/unit_tests $(BUILD)/unit_tests_asan
 
 -include $(ENGINE_OBJ:.o=.d) $(FAULT_OBJ:.o=.d)
+
+# ---- analysis, fuzzing, memory and speed ----------------------------------
+
+TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-narrowing-conversions,-bugprone-implicit-widening-of-multiplication-result,-bugprone-assignment-in-if-condition,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-valist.Uninitialized
+
+.PHONY: fuzz fuzz-smoke memcheck bench tidy cppcheck
+
+# cppcheck and clang-tidy must be clean; shellcheck for the scripts.
+lint: cppcheck tidy
+	shellcheck -S warning -x scripts/*.sh tests/*.sh tests/integration/*.sh tests/fuzz/run.sh .ci/run
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 --inline-suppr -Iengine engine/
+
+tidy:
+	@out=$$(clang-tidy --quiet -checks='$(TIDY_CHECKS)' engine/*.c -- $(CSTD) -Iengine $(PKG_CFLAGS) 2>/dev/null | grep -E 'warning:|error:'); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; else echo "clang-tidy: clean"; fi
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	BUILD=$(BUILD) tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	BUILD=$(BUILD) tests/fuzz/run.sh -runs=20000
+
+memcheck: $(BUILD)/pbr-settle
+	scripts/memcheck.sh $(BUILD)
+
+bench:
+	$(MAKE) OPT=-O2 all
+	scripts/bench.sh $(BUILD)

@@ -657,6 +657,7 @@ static int insert_members(PGconn *conn, const struct demo_opts *o,
 	char *sql = NULL;
 	int rc = -1;
 
+	memset(&g, 0, sizeof g);
 	if (build_params(&g, o) != 0) {
 		pbr_error(EX_SOFTWARE, "demo-data: reference arrays too long");
 		goto cleanup;

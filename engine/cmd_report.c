@@ -338,6 +338,8 @@ static int read_statement(const char *path, xmlDocPtr *out)
 	int fd;
 
 	*out = NULL;
+	if (path == NULL)
+		return EX_USAGE;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return pbr_error(EX_NOINPUT, "report: cannot open %s: %s", path, strerror(errno));
@@ -561,10 +563,12 @@ done:
 static int write_atomically(const char *out, const unsigned char *data, size_t len)
 {
 	char dir[PATH_MAX];
-	const char *slash = strrchr(out, '/');
+	const char *slash = out ? strrchr(out, '/') : NULL;
 	const char *base = slash ? slash + 1 : out;
 	struct stat st;
 
+	if (out == NULL || base == NULL)
+		return EX_USAGE;
 	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		return pbr_error(EX_CANTCREAT, "report: --out %s names a directory, not a file", out);
 	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
@@ -1044,6 +1048,8 @@ static int same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
 
+	if (a == NULL || b == NULL)
+		return 0;
 	return stat(a, &sa) == 0 && stat(b, &sb) == 0
 	       && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }

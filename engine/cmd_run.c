@@ -158,6 +158,8 @@ static int check_files(const struct run_opts *o)
 {
 	struct stat st;
 
+	if (o->out == NULL)
+		return EX_USAGE;
 	if (stat(o->out, &st) != 0 || !S_ISDIR(st.st_mode))
 		return pbr_error(EX_CANTCREAT, "output directory %.256s does not exist or is not a directory",
 				 o->out);

@@ -428,6 +428,7 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	int cohort = period - 7, rc;
 
 	memset(&res, 0, sizeof res);
+	memset(&needs, 0, sizeof needs);
 	pbr_quarter_format(period, s->period);
 	pbr_quarter_format(cohort, s->cohort);
 	s->contract_id = strdup(contract_id);
