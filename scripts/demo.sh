@@ -58,9 +58,22 @@ for f in "$OUT"/*-[0-9]*.xml; do
 done
 echo "$n statements valid, signed and re-derived from the database"
 
+echo "== PCC views (every statement in force for one PCC area)"
+for pcc in GMP MET; do
+	"$PBR" report --pcc "$pcc" --from "${PERIODS[0]}" --to "${PERIODS[3]}" --format html --out "$REPORTS/pcc-$pcc.html"
+	"$PBR" report --pcc "$pcc" --from "${PERIODS[0]}" --to "${PERIODS[3]}" --format csv --out "$REPORTS/pcc-$pcc.csv"
+	echo "  $REPORTS/pcc-$pcc.html"
+done
+
+echo "== what if the binary price were 10 % higher? (simulate, records nothing)"
+sed 's/^binary_price_pence *=.*/binary_price_pence = 319000/; s/^version *=.*/version = T2024-DRAFT/' \
+	"$SRC/tests/data/demo_draft.tariff" >"$DEMO/draft.tariff"
+"$PBR" simulate --period "${PERIODS[0]}" --tariff "$DEMO/draft.tariff" 2>/dev/null | awk 'NR <= 2 || $2 == "ALL"'
+
 echo
 echo "Statements:  $OUT"
 echo "Reports:     $REPORTS  (open any .html in a browser)"
+echo "PCC views:   $REPORTS/pcc-GMP.html, $REPORTS/pcc-MET.html"
 echo "Signing key: $KEYS/signing-cert.pem (demo only)"
 echo "Ledger:      PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=pbr_demo $PBR history"
 echo "(the cluster is stopped; start it again with: tests/cluster.sh start $DEMO)"
