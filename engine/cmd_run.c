@@ -419,7 +419,7 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 			    const char *created_at, struct pending *pd)
 {
 	struct pbr_statement *s = &pd->s;
-	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL, false };
+	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL, false, NULL, NULL };
 	struct in_force f;
 	char name[PBR_ID_MAX + 16];
 	int rc;

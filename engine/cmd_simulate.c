@@ -142,8 +142,8 @@ static int simulate_one(PGconn *conn, const struct sim_opts *o,
 			const struct pbr_tariff_file *t, const char *created_at,
 			struct sim *sm)
 {
-	struct pbr_settle_opts now = { NULL, NULL, NULL, NULL, false };
-	struct pbr_settle_opts draft = { NULL, NULL, NULL, &t->st, true };
+	struct pbr_settle_opts now = { NULL, NULL, NULL, NULL, false, NULL, NULL };
+	struct pbr_settle_opts draft = { NULL, NULL, NULL, &t->st, true, NULL, NULL };
 	char name[PBR_ID_MAX + 32];
 	int rc;
 

@@ -179,6 +179,10 @@ static void compare(xmlNodePtr a, xmlNodePtr b, const char *path, struct verdict
 }
 
 struct header {
+	/* the monitor's baseline and thresholds as recorded */
+	bool has_monitor;
+	char monitor_basis[4 * (PBR_ID_MAX + 1)];
+	int64_t thresholds[PBR_NTHRESHOLDS];
 	char statement_id[PBR_ID_MAX], contract[PBR_ID_MAX], supersedes[PBR_ID_MAX];
 	char period[8], status[8], kind[16], created_at[32], annex_digest[65];
 	char *reason;
@@ -191,6 +195,37 @@ static void copy_text(xmlNodePtr parent, const char *name, char *dst, size_t siz
 
 	snprintf(dst, size, "%s", t ? (const char *)t : "");
 	xmlFree(t);
+}
+
+/* The Monitor's Baseline@statements and Threshold@ppm, so that the
+ * recomputation uses what the statement used. */
+static void read_monitor(xmlNodePtr root, struct header *h)
+{
+	xmlNodePtr mon = child(root, "Monitor"), base = child(mon, "Baseline");
+	xmlChar *ids = base ? xmlGetProp(base, BAD_CAST "statements") : NULL;
+	int found = 0;
+
+	if (mon == NULL || ids == NULL) {
+		xmlFree(ids);
+		return;
+	}
+	snprintf(h->monitor_basis, sizeof h->monitor_basis, "%s", (char *)ids);
+	xmlFree(ids);
+	for (xmlNodePtr n = mon->children; n; n = n->next) {
+		xmlChar *name, *ppm;
+
+		if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "Threshold") != 0)
+			continue;
+		name = xmlGetProp(n, BAD_CAST "name");
+		ppm = xmlGetProp(n, BAD_CAST "ppm");
+		for (int t = 0; name && ppm && t < PBR_NTHRESHOLDS; t++)
+			if (strcmp((char *)name, pbr_threshold_names[t]) == 0 &&
+			    pbr_parse_int64((char *)ppm, &h->thresholds[t]) == 0)
+				found |= 1 << t;
+		xmlFree(name);
+		xmlFree(ppm);
+	}
+	h->has_monitor = found == (1 << PBR_NTHRESHOLDS) - 1;
 }
 
 static int read_header(xmlDocPtr doc, struct header *h)
@@ -214,6 +249,7 @@ static int read_header(xmlDocPtr doc, struct header *h)
 	if (t == NULL || pbr_parse_int64((char *)t, &h->run_id) != 0)
 		h->run_id = -1;
 	xmlFree(t);
+	read_monitor(xmlDocGetRootElement(doc), h);
 	c = child(hdr, "Contract");
 	id = c ? xmlGetProp(c, BAD_CAST "id") : NULL;
 	snprintf(h->contract, sizeof h->contract, "%s", id ? (char *)id : "");
@@ -272,7 +308,7 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 		     const struct ledger_row *l, struct verdict *v)
 {
 	struct pbr_statement s;
-	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL, false };
+	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL, false, NULL, NULL };
 	xmlDocPtr again = NULL;
 	char *xml = NULL;
 	size_t len = 0;
@@ -282,6 +318,10 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 	if (pbr_quarter_parse(h->period, &period) != 0)
 		return pbr_error(EX_DATAERR, "statement period '%s' is malformed", h->period);
 	so.quiet = true;
+	if (h->has_monitor) {
+		so.monitor_basis = h->monitor_basis;
+		so.monitor_thresholds = h->thresholds;
+	}
 	so.recon_basis = l->present && l->basis[0] ? l->basis : NULL;
 	rc = pbr_settle(conn, h->contract, period, &so, &s);
 	if (rc != 0)

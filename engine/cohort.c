@@ -327,6 +327,8 @@ static int flush_group(struct reader *rd)
 			    pbr_sums_add(&out->band[pbr_needs_band(m->needs_distinct)], m) != 0)
 				return pbr_error(EX_DATAERR, "cohort sums overflow 64 bits at offender %s",
 						 gfield(g, i, F_REF));
+			out->binary_variance += (unsigned __int128)(m->weight_bp * m->weight_bp) *
+						(uint64_t)(m->p * (PBR_PPM - m->p));
 		} else {
 			out->rejected++;
 		}

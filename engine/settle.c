@@ -8,6 +8,8 @@
 #include "util.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -402,6 +404,208 @@ static int reconcile(PGconn *conn, int cohort, const char *basis,
 	return 0;
 }
 
+/* ---- the monitor (docs/STATEMENT.md): oversight, no money ---------------- */
+
+const char *const pbr_threshold_names[PBR_NTHRESHOLDS] = {
+	"needs_mix_drift_ppm", "risk_drift_ppm", "easy_cases_share_ppm",
+};
+
+/* round(a / b), half away from zero, b > 0 */
+static int64_t div_round(__int128 a, __int128 b)
+{
+	return (int64_t)(a >= 0 ? (2 * a + b) / (2 * b) : -((-2 * a + b) / (2 * b)));
+}
+
+static uint64_t isqrt128(unsigned __int128 v)
+{
+	unsigned __int128 x = v, y;
+
+	if (v < 2)
+		return (uint64_t)v;
+	y = (x + 1) / 2;
+	while (y < x) {           /* Newton: decreasing to floor(sqrt(v)) */
+		x = y;
+		y = (x + v / x) / 2;
+	}
+	return (uint64_t)x;
+}
+
+static int load_thresholds(PGconn *conn, struct pbr_monitor *m)
+{
+	PGresult *res = pbr_db_query(conn, "reading monitor thresholds",
+		"SELECT name, value_ppm FROM pbr.monitor_threshold", 0, NULL);
+
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	for (int t = 0; t < PBR_NTHRESHOLDS; t++) {
+		bool found = false;
+
+		for (int i = 0; i < PQntuples(res); i++)
+			if (strcmp(PQgetvalue(res, i, 0), pbr_threshold_names[t]) == 0) {
+				m->threshold[t] = int_value(res, i, 1);
+				found = true;
+			}
+		if (!found) {
+			PQclear(res);
+			return pbr_error(EX_DATAERR, "pbr.monitor_threshold has no %s",
+					 pbr_threshold_names[t]);
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* The baseline: the contract's statements in force for P-1..P-4, or the
+ * ones a statement recorded.  Band members come out of the stored XML. */
+static int load_baseline(PGconn *conn, const struct pbr_statement *s,
+			 int period, const char *basis, struct pbr_monitor *m,
+			 int64_t band[PBR_NBANDS], int64_t *members,
+			 int64_t *W, int64_t *Eb)
+{
+	static const char cols[] =
+		"SELECT statement_id, members, weighted_size, expected_binary,"
+		" (xpath('/s:SettlementStatement/s:Cohort/s:NeedsBand[@band=\"0\"]/s:Members/text()', x, n))[1]::text,"
+		" (xpath('/s:SettlementStatement/s:Cohort/s:NeedsBand[@band=\"1-2\"]/s:Members/text()', x, n))[1]::text,"
+		" (xpath('/s:SettlementStatement/s:Cohort/s:NeedsBand[@band=\"3+\"]/s:Members/text()', x, n))[1]::text"
+		" FROM (SELECT *, convert_from(statement_xml, 'UTF8')::xml AS x,"
+		" ARRAY[ARRAY['s', 'urn:pbr-settle:statement:1']] AS n";
+	char sql[2048], p[4][8];
+	const char *params[5];
+	PGresult *res;
+	int rc = 0;
+
+	params[0] = s->contract_id;
+	if (basis) {
+		params[1] = basis;
+		snprintf(sql, sizeof sql, "%s FROM pbr.settlement WHERE contract_id = $1"
+			 " AND statement_id = ANY (string_to_array($2, ','))) t ORDER BY period DESC",
+			 cols);
+		res = pbr_db_query(conn, "reading the monitor baseline", sql, 2, params);
+	} else {
+		for (int i = 0; i < 4; i++) {
+			pbr_quarter_format(period - 1 - i, p[i]);
+			params[1 + i] = p[i];
+		}
+		snprintf(sql, sizeof sql, "%s FROM pbr.statement_in_force WHERE contract_id = $1"
+			 " AND period IN ($2, $3, $4, $5)) t ORDER BY period DESC", cols);
+		res = pbr_db_query(conn, "reading the monitor baseline", sql, 5, params);
+	}
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	for (int i = 0; i < PQntuples(res) && i < 4; i++) {
+		int64_t v;
+
+		if (m->statements[0])
+			strncat(m->statements, ",", sizeof m->statements - strlen(m->statements) - 1);
+		strncat(m->statements, PQgetvalue(res, i, 0),
+			sizeof m->statements - strlen(m->statements) - 1);
+		if (__builtin_add_overflow(*members, int_value(res, i, 1), members) ||
+		    __builtin_add_overflow(*W, int_value(res, i, 2), W) ||
+		    __builtin_add_overflow(*Eb, int_value(res, i, 3), Eb)) {
+			rc = pbr_error(EX_DATAERR, "monitor baseline of %s overflows", s->contract_id);
+			break;
+		}
+		for (int b = 0; b < PBR_NBANDS; b++) {
+			v = int_value(res, i, 4 + b);
+			band[b] += v;
+		}
+		m->cohorts++;
+	}
+	if (rc == 0 && basis) {
+		int want = basis[0] != '\0';
+
+		for (const char *c = basis; *c; c++)
+			want += *c == ',';
+		if (want != m->cohorts)
+			rc = pbr_error(EX_DATAERR, "monitor baseline '%s' names statements not in the ledger",
+				       basis);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static void flag(struct pbr_monitor *m, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void flag(struct pbr_monitor *m, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m->nflags >= PBR_NFLAGS)
+		return;
+	m->flag[m->nflags] = code;
+	va_start(ap, fmt);
+	vsnprintf(m->flag_text[m->nflags], sizeof m->flag_text[0], fmt, ap);
+	va_end(ap);
+	m->nflags++;
+}
+
+static int64_t absdiff(int64_t a, int64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+static int monitor(PGconn *conn, int period, const struct pbr_settle_opts *opts,
+		   unsigned __int128 variance, struct pbr_statement *s)
+{
+	struct pbr_monitor *m = &s->monitor;
+	int64_t band[PBR_NBANDS] = { 0 }, members = 0, W = 0, Eb = 0;
+	__int128 positive = 0, B0, B3;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	if (opts->monitor_thresholds)
+		memcpy(m->threshold, opts->monitor_thresholds, sizeof m->threshold);
+	else if ((rc = load_thresholds(conn, m)) != 0)
+		return rc;
+	rc = load_baseline(conn, s, period, opts->monitor_basis, m, band, &members, &W, &Eb);
+	if (rc != 0)
+		return rc;
+	if (s->sums.W > 0) {
+		uint64_t se_num = isqrt128(variance);   /* bp x ppm */
+		int64_t half = div_round((__int128)196 * se_num, (__int128)100 * s->sums.W);
+
+		m->rate_ppm = div_round(pbr_sums_B(&s->sums), s->sums.W);
+		m->ci_low_ppm = m->rate_ppm - half;
+		m->ci_high_ppm = m->rate_ppm + half;
+		m->risk_current = div_round(s->sums.Eb, s->sums.W);
+	}
+	for (int b = 0; b < PBR_NBANDS; b++) {
+		if (s->members > 0)
+			m->share_current[b] = div_round((__int128)s->bands[b].n * PBR_PPM, s->members);
+		if (members > 0)
+			m->share_baseline[b] = div_round((__int128)band[b] * PBR_PPM, members);
+	}
+	if (W > 0)
+		m->risk_baseline = div_round(Eb, W);
+	if (m->cohorts > 0 && s->members > 0 && members > 0) {
+		for (int b = 0; b < PBR_NBANDS; b++)
+			if (absdiff(m->share_current[b], m->share_baseline[b]) > m->threshold[0]) {
+				flag(m, "NEEDS_MIX_DRIFT",
+				     "the share of members with %s needs moved from %" PRId64 " to %" PRId64 " ppm against the previous %d cohort%s (threshold %" PRId64 ")",
+				     pbr_band_name(b), m->share_baseline[b], m->share_current[b],
+				     m->cohorts, m->cohorts == 1 ? "" : "s", m->threshold[0]);
+				break;
+			}
+		if (W > 0 && s->sums.W > 0 &&
+		    absdiff(m->risk_current, m->risk_baseline) > m->threshold[1])
+			flag(m, "RISK_DRIFT",
+			     "mean predicted reoffending moved from %" PRId64 " to %" PRId64 " ppm against the previous %d cohort%s (threshold %" PRId64 ")",
+			     m->risk_baseline, m->risk_current, m->cohorts,
+			     m->cohorts == 1 ? "" : "s", m->threshold[1]);
+	}
+	for (int b = 0; b < PBR_NBANDS; b++)
+		if (pbr_sums_B(&s->bands[b]) > 0)
+			positive += pbr_sums_B(&s->bands[b]);
+	B0 = pbr_sums_B(&s->bands[0]);
+	B3 = pbr_sums_B(&s->bands[2]);
+	if (B0 > 0 && B3 < 0 && B0 * PBR_PPM >= (__int128)m->threshold[2] * positive)
+		flag(m, "EASY_CASES_ONLY",
+		     "the improvement comes from members without needs while those with 3 or more needs did worse than predicted (B 0 needs %" PRId64 ", B 3+ needs %" PRId64 ")",
+		     (int64_t)B0, (int64_t)B3);
+	return 0;
+}
+
 static void apply_override(struct pbr_statement *s, const struct pbr_statement *o,
 			   struct pbr_needs *needs)
 {
@@ -475,7 +679,8 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 		rc = pbr_error(EX_DATAERR, "payment of contract %s overflows", contract_id);
 		goto cleanup;
 	}
-	if ((rc = attribute(s)) != 0)
+	if ((rc = attribute(s)) != 0 ||
+	    (rc = monitor(conn, period, opts, res.binary_variance, s)) != 0)
 		goto cleanup;
 	s->period_due = s->pay.total;
 	if (cohort % 4 == 3) {

@@ -22,6 +22,10 @@ struct pbr_settle_opts {
 	const struct pbr_statement *tariff_override;
 	/* Leave out warnings meant for the person settling (verify). */
 	bool quiet;
+	/* The monitor's baseline and thresholds as a statement recorded them
+	 * (verify); NULL for the statements in force and the thresholds now. */
+	const char *monitor_basis;
+	const int64_t *monitor_thresholds;
 };
 
 /* Fills *s (zeroed by the caller) for contract_id and settlement period

@@ -201,6 +201,43 @@ static void rejects(struct w *w, const struct pbr_statement *s)
 	end(w);
 }
 
+static void monitor(struct w *w, const struct pbr_monitor *m)
+{
+	start(w, "Monitor");
+	num(w, "BinaryRatePpm", m->rate_ppm);
+	num(w, "BinaryRateCi95LowPpm", m->ci_low_ppm);
+	num(w, "BinaryRateCi95HighPpm", m->ci_high_ppm);
+	start(w, "Baseline");
+	attr_int(w, "cohorts", m->cohorts);
+	attr(w, "statements", m->statements);
+	for (int b = 0; b < PBR_NBANDS; b++) {
+		start(w, "NeedsBandShare");
+		attr(w, "band", pbr_band_name(b));
+		attr_int(w, "currentPpm", m->share_current[b]);
+		attr_int(w, "baselinePpm", m->share_baseline[b]);
+		end(w);
+	}
+	start(w, "MeanPredictedBinary");
+	attr_int(w, "currentPpm", m->risk_current);
+	attr_int(w, "baselinePpm", m->risk_baseline);
+	end(w);
+	end(w);
+	for (int t = 0; t < PBR_NTHRESHOLDS; t++) {
+		start(w, "Threshold");
+		attr(w, "name", pbr_threshold_names[t]);
+		attr_int(w, "ppm", m->threshold[t]);
+		end(w);
+	}
+	for (int f = 0; f < m->nflags; f++) {
+		start(w, "Flag");
+		attr(w, "code", m->flag[f]);
+		if (xmlTextWriterWriteString(w->x, BAD_CAST m->flag_text[f]) < 0)
+			w->bad = 1;
+		end(w);
+	}
+	end(w);
+}
+
 static void recon(struct w *w, const struct pbr_recon *r)
 {
 	start(w, "AnnualReconciliation");
@@ -238,6 +275,7 @@ int pbr_statement_xml(const struct pbr_statement *s, char **out, size_t *len)
 	header(&w, s);
 	cohort(&w, s);
 	rejects(&w, s);
+	monitor(&w, &s->monitor);
 	if (s->recon.present)
 		recon(&w, &s->recon);
 	start(&w, "Summary");

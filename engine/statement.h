@@ -33,6 +33,24 @@ struct pbr_recon {
 	char basis[4 * (PBR_ID_MAX + 1)];   /* the statements pooled, "A,B,C" */
 };
 
+#define PBR_NFLAGS 3
+#define PBR_NTHRESHOLDS 3
+
+/* The parking and cherry-picking monitor (docs/STATEMENT.md): no money. */
+struct pbr_monitor {
+	int64_t rate_ppm, ci_low_ppm, ci_high_ppm;
+	int cohorts;                              /* baseline cohorts, 0..4 */
+	char statements[4 * (PBR_ID_MAX + 1)];    /* "ID,ID" */
+	int64_t share_current[PBR_NBANDS], share_baseline[PBR_NBANDS];
+	int64_t risk_current, risk_baseline;
+	int64_t threshold[PBR_NTHRESHOLDS];       /* mix, risk, easy cases */
+	int nflags;
+	const char *flag[PBR_NFLAGS];
+	char flag_text[PBR_NFLAGS][200];
+};
+
+extern const char *const pbr_threshold_names[PBR_NTHRESHOLDS];
+
 struct pbr_statement {
 	/* header */
 	char statement_id[PBR_ID_MAX];
@@ -60,6 +78,7 @@ struct pbr_statement {
 	struct pbr_area *areas;
 	struct pbr_sums bands[PBR_NBANDS];
 	struct pbr_recon recon;
+	struct pbr_monitor monitor;
 	/* summary */
 	int64_t period_due, amount_due;
 	bool has_previous_total;
