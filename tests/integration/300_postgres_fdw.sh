@@ -94,13 +94,19 @@ remote "$R2" -c "ANALYZE pbr.cohort_member"
 dropdb --if-exists "$FED" >/dev/null 2>&1
 createdb "$FED" || die "createdb $FED failed"
 PGDATABASE=$FED "$PBR" migrate >"$TMP/migrate-fed.out" 2>&1 || die "migrate $FED failed"
-# Reference data (CPAs, contracts, tariffs, ...) as in the single cluster:
-# pg_dump of the pbr tables other than cohort_member and the ledger.
-pg_dump --data-only --schema=pbr --exclude-table=pbr.cohort_member \
-	--exclude-table=pbr.settlement --exclude-table=pbr.schema_migration \
-	"$PGDATABASE" >"$TMP/reference-data.sql" || die "pg_dump failed"
-PGDATABASE=$FED sql -f "$TMP/reference-data.sql" >/dev/null ||
+# Reference data (SPEC 2: CPAs, PCC areas, providers, needs, tariffs,
+# contracts) as in the single cluster.
+REF_TABLES=(cpa pcc_area provider need tariff tariff_need_uplift contract contract_tariff)
+dump_args=()
+for t in "${REF_TABLES[@]}"; do
+	dump_args+=(--table="pbr.$t")
+done
+pg_dump --data-only "${dump_args[@]}" "$PGDATABASE" >"$TMP/reference-data.sql" ||
+	die "pg_dump failed"
+PGDATABASE=$FED sql -f "$TMP/reference-data.sql" >"$TMP/reference-load.out" 2>&1 || {
+	cat "$TMP/reference-load.out"
 	die "loading the reference data into $FED failed"
+}
 
 PGDATABASE=$FED sql >"$TMP/fdw-setup.out" 2>&1 <<EOF || { cat "$TMP/fdw-setup.out"; die "setting up postgres_fdw failed"; }
 CREATE EXTENSION postgres_fdw;
