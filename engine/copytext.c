@@ -48,6 +48,12 @@ static int unescape(const char *line, size_t len, size_t *r)
 
 int pbr_copy_split(char *line, size_t len, char **fields, int n)
 {
+	return pbr_copy_split_len(line, len, fields, NULL, n);
+}
+
+int pbr_copy_split_len(char *line, size_t len, char **fields, size_t *lens,
+		       int n)
+{
 	size_t r = 0, w = 0, start = 0;
 	int f = 0;
 
@@ -80,6 +86,8 @@ int pbr_copy_split(char *line, size_t len, char **fields, int n)
 		}
 		if (f >= n)
 			return -1;
+		if (lens)
+			lens[f] = escaped < 0 ? 0 : w - start;
 		if (escaped < 0) {
 			fields[f++] = NULL;
 		} else {

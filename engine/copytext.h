@@ -13,4 +13,8 @@
  * -1 when the row does not have n fields or an escape yields a NUL byte. */
 int pbr_copy_split(char *line, size_t len, char **fields, int n);
 
+/* The same, also giving each field's length in lens[] (0 for NULL). */
+int pbr_copy_split_len(char *line, size_t len, char **fields, size_t *lens,
+		       int n);
+
 #endif

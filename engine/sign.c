@@ -6,6 +6,8 @@
 #include "util.h"
 
 #include <libxml/parser.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xmlsec/crypto.h>
@@ -17,8 +19,58 @@
 
 static int started;
 
+/* The signing key, loaded once per process and duplicated for each
+ * signature (threads sign with their own copy). */
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+static xmlSecKeyPtr cached_key;
+static char cached_key_path[4096], cached_cert_path[4096];
+
+static void free_cached_key(void)
+{
+	if (cached_key)
+		xmlSecKeyDestroy(cached_key);
+	cached_key = NULL;
+}
+
+/* A copy of the key of key_pem with cert_pem attached, or NULL (message
+ * printed). */
+static xmlSecKeyPtr signing_key(const char *key_pem, const char *cert_pem,
+				int *rc)
+{
+	xmlSecKeyPtr key = NULL;
+
+	pthread_mutex_lock(&key_lock);
+	if (cached_key == NULL || strcmp(cached_key_path, key_pem) != 0 ||
+	    strcmp(cached_cert_path, cert_pem) != 0) {
+		free_cached_key();
+		cached_key = xmlSecCryptoAppKeyLoad(key_pem, xmlSecKeyDataFormatPem,
+						    NULL, NULL, NULL);
+		if (cached_key == NULL) {
+			*rc = pbr_error(EX_DATAERR, "cannot load the signing key %s (PEM, unencrypted)",
+					key_pem);
+			goto out;
+		}
+		if (xmlSecCryptoAppKeyCertLoad(cached_key, cert_pem,
+					       xmlSecKeyDataFormatPem) < 0) {
+			free_cached_key();
+			*rc = pbr_error(EX_DATAERR, "cannot load the signing certificate %s (PEM)",
+					cert_pem);
+			goto out;
+		}
+		snprintf(cached_key_path, sizeof cached_key_path, "%s", key_pem);
+		snprintf(cached_cert_path, sizeof cached_cert_path, "%s", cert_pem);
+	}
+	key = xmlSecKeyDuplicate(cached_key);
+	if (key == NULL)
+		*rc = pbr_error(EX_OSERR, "out of memory");
+out:
+	pthread_mutex_unlock(&key_lock);
+	return key;
+}
+
 static void shutdown_xmlsec(void)
 {
+	free_cached_key();
 	xmlSecCryptoShutdown();
 	xmlSecCryptoAppShutdown();
 	xmlSecShutdown();
@@ -99,19 +151,9 @@ int pbr_sign(const char *xml, size_t len, const char *key_pem,
 		rc = pbr_error(EX_SOFTWARE, "cannot build the signature template");
 		goto cleanup;
 	}
-	ctx->signKey = xmlSecCryptoAppKeyLoad(key_pem, xmlSecKeyDataFormatPem,
-					      NULL, NULL, NULL);
-	if (ctx->signKey == NULL) {
-		rc = pbr_error(EX_DATAERR, "cannot load the signing key %s (PEM, unencrypted)",
-			       key_pem);
+	ctx->signKey = signing_key(key_pem, cert_pem, &rc);
+	if (ctx->signKey == NULL)
 		goto cleanup;
-	}
-	if (xmlSecCryptoAppKeyCertLoad(ctx->signKey, cert_pem,
-				       xmlSecKeyDataFormatPem) < 0) {
-		rc = pbr_error(EX_DATAERR, "cannot load the signing certificate %s (PEM)",
-			       cert_pem);
-		goto cleanup;
-	}
 	if (xmlSecDSigCtxSign(ctx, sig) < 0) {
 		rc = pbr_error(EX_DATAERR, "signing failed: do %s and %s belong together?",
 			       key_pem, cert_pem);
