@@ -110,11 +110,6 @@ static int parse_opts(int argc, char **argv, struct sim_opts *o)
 	return 0;
 }
 
-static int id_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every uplift of the draft must name a need the database knows. */
 static int check_needs(PGconn *conn, const struct sim_opts *o,
 		       const struct pbr_tariff_file *t)
@@ -317,28 +312,16 @@ int cmd_simulate(int argc, char **argv)
 	PQclear(res);
 	if ((rc = check_needs(conn, &o, &t)) != 0)
 		goto cleanup;
-	if (o.ncontracts > 0) {
-		qsort(o.contracts, o.ncontracts, sizeof o.contracts[0], id_cmp);
-		ids = calloc(o.ncontracts, sizeof *ids);
-		for (size_t i = 0; ids && i < o.ncontracts; i++)
-			if (n == 0 || strcmp(ids[n - 1], o.contracts[i]) != 0)
-				ids[n++] = strdup(o.contracts[i]);
-		if (ids == NULL || (n > 0 && ids[n - 1] == NULL)) {
-			rc = pbr_error(EX_OSERR, "out of memory");
-			goto cleanup;
-		}
-	} else {
-		rc = pbr_contracts_covering(conn, o.period - 7, &ids, &n);
-		if (rc != 0)
-			goto cleanup;
-		if (n == 0) {
-			char cohort[8];
+	rc = pbr_select_contracts(conn, o.period, o.contracts, o.ncontracts, &ids, &n);
+	if (rc != 0)
+		goto cleanup;
+	if (n == 0) {
+		char cohort[8];
 
-			pbr_quarter_format(o.period - 7, cohort);
-			fprintf(stderr, "pbr-settle: no contract covers cohort %s (period %s); nothing to simulate\n",
-				cohort, o.period_text);
-			goto cleanup;
-		}
+		pbr_quarter_format(o.period - 7, cohort);
+		fprintf(stderr, "pbr-settle: no contract covers cohort %s (period %s); nothing to simulate\n",
+			cohort, o.period_text);
+		goto cleanup;
 	}
 	sm = calloc(n, sizeof *sm);
 	if (sm == NULL) {

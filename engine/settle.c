@@ -737,3 +737,36 @@ void pbr_free_ids(char **ids, size_t n)
 		free(ids[i]);
 	free(ids);
 }
+
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int pbr_select_contracts(PGconn *conn, int period, char *const *given,
+			 size_t ngiven, char ***ids, size_t *n)
+{
+	*ids = NULL;
+	*n = 0;
+	if (ngiven == 0)
+		return pbr_contracts_covering(conn, period - 7, ids, n);
+	*ids = calloc(ngiven, sizeof **ids);
+	if (*ids == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	for (size_t i = 0; i < ngiven; i++) {
+		(*ids)[i] = strdup(given[i]);
+		if ((*ids)[i] == NULL) {
+			*n = i;
+			return pbr_error(EX_OSERR, "out of memory");
+		}
+	}
+	qsort(*ids, ngiven, sizeof **ids, id_cmp);
+	for (size_t i = 0; i < ngiven; i++) {
+		if (*n > 0 && strcmp((*ids)[*n - 1], (*ids)[i]) == 0) {
+			free((*ids)[i]);
+			continue;
+		}
+		(*ids)[(*n)++] = (*ids)[i];
+	}
+	return 0;
+}

@@ -41,4 +41,10 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 int pbr_contracts_covering(PGconn *conn, int cohort, char ***ids, size_t *n);
 void pbr_free_ids(char **ids, size_t n);
 
+/* The contracts to settle for a period: the given ones (sorted bytewise,
+ * duplicates dropped), or when none are given every contract covering
+ * cohort period-7.  *n may be 0.  Returns 0 or a sysexits code. */
+int pbr_select_contracts(PGconn *conn, int period, char *const *given,
+			 size_t ngiven, char ***ids, size_t *n);
+
 #endif
