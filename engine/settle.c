@@ -579,14 +579,19 @@ static int monitor(PGconn *conn, int period, const struct pbr_settle_opts *opts,
 	if (W > 0)
 		m->risk_baseline = div_round(Eb, W);
 	if (m->cohorts > 0 && s->members > 0 && members > 0) {
+		char moved[160] = "";
+		size_t used = 0;
+
 		for (int b = 0; b < PBR_NBANDS; b++)
-			if (absdiff(m->share_current[b], m->share_baseline[b]) > m->threshold[0]) {
-				flag(m, "NEEDS_MIX_DRIFT",
-				     "the share of members with %s needs moved from %" PRId64 " to %" PRId64 " ppm against the previous %d cohort%s (threshold %" PRId64 ")",
-				     pbr_band_name(b), m->share_baseline[b], m->share_current[b],
-				     m->cohorts, m->cohorts == 1 ? "" : "s", m->threshold[0]);
-				break;
-			}
+			if (absdiff(m->share_current[b], m->share_baseline[b]) > m->threshold[0])
+				used += (size_t)snprintf(moved + used, sizeof moved - used,
+							 "%s%s needs %" PRId64 " -> %" PRId64,
+							 used ? ", " : "", pbr_band_name(b),
+							 m->share_baseline[b], m->share_current[b]);
+		if (used > 0)
+			flag(m, "NEEDS_MIX_DRIFT",
+			     "needs mix moved against the previous %d cohort%s, share of members in ppm: %s (threshold %" PRId64 ")",
+			     m->cohorts, m->cohorts == 1 ? "" : "s", moved, m->threshold[0]);
 		if (W > 0 && s->sums.W > 0 &&
 		    absdiff(m->risk_current, m->risk_baseline) > m->threshold[1])
 			flag(m, "RISK_DRIFT",

@@ -10,6 +10,10 @@
   through a floating-point number); pounds are the same pence with the
   decimal point inserted by string operations: 1234.56, -1234.56, 0.05.
 
+  The parking and cherry-picking monitor (Monitor) is deliberately not
+  here: its figures belong to the cohort, not to a PCC area, and would
+  break the one-line-per-area layout; the HTML report shows it.
+
   The stylesheet stops with an error (xsl:message terminate) when the PCC
   areas' pence do not add up to the contract total, so a CSV that does
   not reconcile is never written.

@@ -9,6 +9,10 @@
   rounded (XPath numbers are doubles, exact for every amount below
   2^53 pence).  Rates and percentages are display only.
 
+  The "Who benefits" section shows the parking and cherry-picking monitor
+  (docs/STATEMENT.md, "The monitor") when the statement has a Monitor
+  element; statements written before it render without the section.
+
   Parameter signature_status: what the caller found when checking
   ds:Signature (for example "valid", "INVALID", "not checked").
 
@@ -31,6 +35,8 @@
   <xsl:variable name="c" select="$st/s:Cohort"/>
   <xsl:variable name="ar" select="$st/s:AnnualReconciliation"/>
   <xsl:variable name="sum" select="$st/s:Summary"/>
+  <!-- the parking and cherry-picking monitor; absent in older statements -->
+  <xsl:variable name="mon" select="$st/s:Monitor"/>
 
   <!-- ================================================================
        Entry point
@@ -69,6 +75,9 @@
           <xsl:call-template name="payment-section"/>
           <xsl:call-template name="pcc-section"/>
           <xsl:call-template name="needs-section"/>
+          <xsl:if test="$mon">
+            <xsl:call-template name="monitor-section"/>
+          </xsl:if>
           <xsl:call-template name="rejects-section"/>
           <xsl:if test="$ar">
             <xsl:call-template name="reconciliation-section"/>
@@ -105,6 +114,15 @@
     <xsl:if test="$h/s:Status = 'DRAFT'">
       <p class="banner draft"><strong>DRAFT</strong> — dry run, not recorded in the
         ledger and not a basis for payment.</p>
+    </xsl:if>
+    <xsl:if test="$mon/s:Flag">
+      <p class="banner flagged"><strong>MONITOR: <xsl:value-of select="count($mon/s:Flag)"/>
+        flag<xsl:if test="count($mon/s:Flag) != 1">s</xsl:if> raised</strong> —
+        <xsl:for-each select="$mon/s:Flag">
+          <code><xsl:value-of select="@code"/></code>
+          <xsl:if test="position() != last()">, </xsl:if>
+        </xsl:for-each>.
+        See <a href="#monitor">Who benefits</a>; the monitor does not change the payment.</p>
     </xsl:if>
     <xsl:if test="$h/s:Kind = 'RESTATEMENT'">
       <p class="banner restated"><strong>RESTATEMENT</strong> of
@@ -327,6 +345,288 @@
         </div>
       </div>
     </section>
+  </xsl:template>
+
+  <!-- The parking and cherry-picking monitor (docs/STATEMENT.md, "The
+       monitor"): oversight only, no money.  Only when the statement has a
+       Monitor element. -->
+  <xsl:template name="monitor-section">
+    <xsl:variable name="bl" select="$mon/s:Baseline"/>
+    <xsl:variable name="nb" select="number($bl/@cohorts)"/>
+    <xsl:variable name="lo" select="number($mon/s:BinaryRateCi95LowPpm)"/>
+    <xsl:variable name="hi" select="number($mon/s:BinaryRateCi95HighPpm)"/>
+    <section id="monitor" aria-labelledby="monitor-h">
+      <h2 id="monitor-h">Who benefits: needs mix and significance</h2>
+      <p class="note">A provider paid on a binary measure may be tempted to work with the
+        easy cases and neglect people with complex needs. This monitor compares this
+        cohort with the contract's previous cohorts and checks whether the improvement is
+        more than chance. It is for oversight only: no payment depends on it.</p>
+
+      <xsl:choose>
+        <xsl:when test="$mon/s:Flag">
+          <div class="flags" role="note" aria-labelledby="monitor-flags-h">
+            <h3 id="monitor-flags-h">Warning: <xsl:value-of select="count($mon/s:Flag)"/>
+              monitor flag<xsl:if test="count($mon/s:Flag) != 1">s</xsl:if> raised</h3>
+            <ul>
+              <xsl:for-each select="$mon/s:Flag">
+                <li>
+                  <strong><code><xsl:value-of select="@code"/></code></strong> —
+                  <xsl:call-template name="flag-meaning"><xsl:with-param name="code" select="@code"/></xsl:call-template>
+                  <span class="what">Detail: <xsl:value-of select="."/></span>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </div>
+        </xsl:when>
+        <xsl:otherwise>
+          <p class="noflags"><strong>No flags raised</strong> — no drift in the needs mix or
+            in predicted risk beyond the thresholds, and the improvement is not concentrated
+            in the 0-needs band while the 3+ band did worse than predicted.</p>
+        </xsl:otherwise>
+      </xsl:choose>
+
+      <h3>Is the improvement more than chance?</h3>
+      <p class="sig">Binary improvement rate (weighted, predicted less actual):
+        <strong><xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="$mon/s:BinaryRatePpm"/></xsl:call-template></strong>,
+        95 % interval
+        <strong><xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="$lo"/></xsl:call-template></strong>
+        to <strong><xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="$hi"/></xsl:call-template></strong>.
+        <xsl:choose>
+          <xsl:when test="$lo &lt;= 0 and $hi &gt;= 0">
+            <strong>The interval contains 0: the improvement may be chance.</strong>
+            A cohort this size could show it even if the provider made no difference.
+          </xsl:when>
+          <xsl:when test="$lo &gt; 0">
+            The whole interval is above 0: the improvement is unlikely to be chance alone.
+          </xsl:when>
+          <xsl:otherwise>
+            <strong>The whole interval is below 0:</strong> more people reoffended than
+            predicted, by more than chance alone would readily explain.
+          </xsl:otherwise>
+        </xsl:choose>
+      </p>
+      <p class="note">Normal approximation, each member's reoffending taken as a chance
+        event with the predicted probability; the interval is the rate ± 1.96 standard errors.</p>
+
+      <h3>Needs mix and predicted risk against the baseline</h3>
+      <p class="note">
+        <xsl:choose>
+          <xsl:when test="$nb &gt; 0">
+            Baseline: the <xsl:value-of select="$nb"/> previous
+            cohort<xsl:if test="$nb != 1">s</xsl:if> of this contract, pooled — statements
+            <xsl:call-template name="comma-list"><xsl:with-param name="v" select="string($bl/@statements)"/></xsl:call-template>.
+          </xsl:when>
+          <xsl:otherwise>
+            <strong>No baseline:</strong> this contract has no statement in force for the
+            four periods before this one, so the needs mix and predicted risk cannot have
+            drifted and no drift flag can be raised.
+          </xsl:otherwise>
+        </xsl:choose>
+        Shares are of members (not weighted); the mean predicted probability is weighted.
+      </p>
+      <div class="pair side">
+        <figure>
+          <xsl:call-template name="share-chart">
+            <xsl:with-param name="id" select="'monitor-chart'"/>
+          </xsl:call-template>
+          <figcaption>Share of members by number of complex needs, this cohort against the
+            baseline. The table gives the same figures.</figcaption>
+        </figure>
+        <div class="scroll">
+          <table class="narrow">
+            <caption>Cohort <xsl:value-of select="$c/@quarter"/>
+              <xsl:choose>
+                <xsl:when test="$nb &gt; 0"> against the baseline of <xsl:value-of select="$nb"/> cohort<xsl:if test="$nb != 1">s</xsl:if></xsl:when>
+                <xsl:otherwise> (no baseline)</xsl:otherwise>
+              </xsl:choose>
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Measure</th>
+                <th scope="col" class="num">This cohort</th>
+                <th scope="col" class="num">Baseline</th>
+                <th scope="col" class="num">Change</th>
+                <th scope="col">Against the limit</th>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="$bl/s:NeedsBandShare">
+                <xsl:call-template name="monitor-row">
+                  <xsl:with-param name="label" select="concat('Share with ', @band, ' needs')"/>
+                  <xsl:with-param name="cur" select="number(@currentPpm)"/>
+                  <xsl:with-param name="base" select="number(@baselinePpm)"/>
+                  <xsl:with-param name="nb" select="$nb"/>
+                  <xsl:with-param name="limit" select="number($mon/s:Threshold[@name = 'needs_mix_drift_ppm']/@ppm)"/>
+                </xsl:call-template>
+              </xsl:for-each>
+              <xsl:call-template name="monitor-row">
+                <xsl:with-param name="label" select="'Mean predicted probability'"/>
+                <xsl:with-param name="cur" select="number($bl/s:MeanPredictedBinary/@currentPpm)"/>
+                <xsl:with-param name="base" select="number($bl/s:MeanPredictedBinary/@baselinePpm)"/>
+                <xsl:with-param name="nb" select="$nb"/>
+                <xsl:with-param name="limit" select="number($mon/s:Threshold[@name = 'risk_drift_ppm']/@ppm)"/>
+              </xsl:call-template>
+            </tbody>
+          </table>
+        </div>
+      </div>
+
+      <table class="narrow">
+        <caption>Thresholds in force (pbr.monitor_threshold, copied into the statement)</caption>
+        <thead>
+          <tr><th scope="col">Threshold</th><th scope="col" class="num">Value</th><th scope="col">A flag is raised when</th></tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="$mon/s:Threshold">
+            <tr>
+              <th scope="row"><code><xsl:value-of select="@name"/></code></th>
+              <td class="num"><xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="@ppm"/></xsl:call-template></td>
+              <td>
+                <xsl:choose>
+                  <xsl:when test="@name = 'needs_mix_drift_ppm'"><code>NEEDS_MIX_DRIFT</code>: a needs band's share of members moves by more than this against the baseline</xsl:when>
+                  <xsl:when test="@name = 'risk_drift_ppm'"><code>RISK_DRIFT</code>: the mean predicted reoffending probability moves by more than this against the baseline</xsl:when>
+                  <xsl:when test="@name = 'easy_cases_share_ppm'"><code>EASY_CASES_ONLY</code>: the 0-needs band holds at least this share of the positive binary improvement while the 3+ band did worse than predicted<xsl:call-template name="easy-share"/></xsl:when>
+                  <xsl:otherwise>unknown threshold</xsl:otherwise>
+                </xsl:choose>
+              </td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </section>
+  </xsl:template>
+
+  <!-- One row of the monitor table: a share or mean, current vs baseline. -->
+  <xsl:template name="monitor-row">
+    <xsl:param name="label"/>
+    <xsl:param name="cur"/>
+    <xsl:param name="base"/>
+    <xsl:param name="nb"/>
+    <xsl:param name="limit"/>
+    <xsl:variable name="d" select="$cur - $base"/>
+    <tr>
+      <th scope="row"><xsl:value-of select="$label"/></th>
+      <td class="num"><xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="$cur"/></xsl:call-template></td>
+      <xsl:choose>
+        <xsl:when test="$nb &gt; 0">
+          <td class="num"><xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="$base"/></xsl:call-template></td>
+          <td class="num"><xsl:if test="$d &gt; 0">+</xsl:if><xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="$d"/><xsl:with-param name="unit" select="' pts'"/></xsl:call-template></td>
+          <td>
+            <xsl:choose>
+              <xsl:when test="$d &gt; $limit or -$d &gt; $limit"><span class="over">over</span></xsl:when>
+              <xsl:otherwise>within</xsl:otherwise>
+            </xsl:choose>
+            <xsl:text> ±</xsl:text>
+            <xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="$limit"/><xsl:with-param name="unit" select="' pts'"/></xsl:call-template>
+          </td>
+        </xsl:when>
+        <xsl:otherwise>
+          <td class="num">–</td><td class="num">–</td>
+          <td class="muted">no baseline</td>
+        </xsl:otherwise>
+      </xsl:choose>
+    </tr>
+  </xsl:template>
+
+  <!-- ", this cohort: X% from band 0 (band 3+ ...)" for the easy-cases row;
+       display only, from the NeedsBand sums. -->
+  <xsl:template name="easy-share">
+    <xsl:variable name="b0" select="number($c/s:NeedsBand[@band = '0']/s:BinaryImprovement)"/>
+    <xsl:variable name="b3" select="number($c/s:NeedsBand[@band = '3+']/s:BinaryImprovement)"/>
+    <xsl:variable name="pos" select="sum($c/s:NeedsBand/s:BinaryImprovement[number(.) &gt; 0])"/>
+    <xsl:text>. This cohort: </xsl:text>
+    <xsl:choose>
+      <xsl:when test="$pos &gt; 0">
+        <xsl:choose>
+          <xsl:when test="$b0 &gt; 0"><xsl:value-of select="format-number($b0 div $pos * 100, '0.0')"/>%</xsl:when>
+          <xsl:otherwise>none</xsl:otherwise>
+        </xsl:choose>
+        <xsl:text> of the positive improvement from the 0-needs band</xsl:text>
+      </xsl:when>
+      <xsl:otherwise>no band improved</xsl:otherwise>
+    </xsl:choose>
+    <xsl:text>; the 3+ band did </xsl:text>
+    <xsl:choose>
+      <xsl:when test="$b3 &lt; 0">worse than predicted</xsl:when>
+      <xsl:when test="$b3 &gt; 0">better than predicted</xsl:when>
+      <xsl:otherwise>as predicted (or has no members)</xsl:otherwise>
+    </xsl:choose>
+    <xsl:text>.</xsl:text>
+  </xsl:template>
+
+  <!-- SVG: share of members per needs band, this cohort (dark) and the
+       baseline (light, when there is one); scale 0 to 100 %. -->
+  <xsl:template name="share-chart">
+    <xsl:param name="id"/>
+    <xsl:variable name="bl" select="$mon/s:Baseline"/>
+    <xsl:variable name="nb" select="number($bl/@cohorts)"/>
+    <xsl:variable name="label-w" select="80"/>
+    <xsl:variable name="plot-w" select="300"/>
+    <xsl:variable name="top" select="34"/>
+    <xsl:variable name="row-h" select="46"/>
+    <xsl:variable name="bar-h" select="15"/>
+    <xsl:variable name="n" select="count($bl/s:NeedsBandShare)"/>
+    <xsl:variable name="height" select="$top + $n * $row-h + 28"/>
+    <xsl:variable name="width" select="$label-w + $plot-w + 70"/>
+    <svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart"
+         viewBox="0 0 {$width} {$height}" width="{$width}" height="{$height}"
+         aria-labelledby="{$id}-title {$id}-desc">
+      <title id="{$id}-title">Share of members by number of complex needs, cohort <xsl:value-of select="$c/@quarter"/>
+        <xsl:choose>
+          <xsl:when test="$nb &gt; 0"> against the baseline of <xsl:value-of select="$nb"/> previous cohorts</xsl:when>
+          <xsl:otherwise> (no baseline)</xsl:otherwise>
+        </xsl:choose>
+      </title>
+      <desc id="{$id}-desc">
+        <xsl:for-each select="$bl/s:NeedsBandShare">
+          <xsl:value-of select="@band"/>
+          <xsl:text> needs: this cohort </xsl:text>
+          <xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="@currentPpm"/></xsl:call-template>
+          <xsl:if test="$nb &gt; 0">
+            <xsl:text>, baseline </xsl:text>
+            <xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="@baselinePpm"/></xsl:call-template>
+          </xsl:if>
+          <xsl:if test="position() != last()">; </xsl:if>
+        </xsl:for-each>
+        <xsl:text>.</xsl:text>
+      </desc>
+
+      <rect x="{$label-w}" y="6" width="14" height="12" class="bar-cur"/>
+      <text x="{$label-w + 20}" y="16" class="legend">This cohort</text>
+      <rect x="{$label-w + 130}" y="6" width="14" height="12" class="bar-base"/>
+      <text x="{$label-w + 150}" y="16" class="legend">
+        <xsl:choose>
+          <xsl:when test="$nb &gt; 0">Baseline (<xsl:value-of select="$nb"/> cohort<xsl:if test="$nb != 1">s</xsl:if>)</xsl:when>
+          <xsl:otherwise>Baseline: none</xsl:otherwise>
+        </xsl:choose>
+      </text>
+
+      <xsl:call-template name="ticks">
+        <xsl:with-param name="i" select="0"/>
+        <xsl:with-param name="n" select="10"/>
+        <xsl:with-param name="x0" select="$label-w"/>
+        <xsl:with-param name="w" select="$plot-w"/>
+        <xsl:with-param name="y0" select="$top - 4"/>
+        <xsl:with-param name="y1" select="$top + $n * $row-h"/>
+      </xsl:call-template>
+
+      <xsl:for-each select="$bl/s:NeedsBandShare">
+        <xsl:variable name="y" select="$top + (position() - 1) * $row-h + 6"/>
+        <xsl:variable name="rc" select="number(@currentPpm) div 1000000"/>
+        <xsl:variable name="rb" select="number(@baselinePpm) div 1000000"/>
+        <text x="{$label-w - 8}" y="{$y + $bar-h + 4}" class="label" text-anchor="end"><xsl:value-of select="@band"/> needs</text>
+        <rect x="{$label-w}" y="{$y}" height="{$bar-h}" class="bar-cur"
+              width="{format-number($rc * $plot-w, '0.0')}"/>
+        <text x="{format-number($label-w + $rc * $plot-w + 4, '0.#')}" y="{$y + $bar-h - 3}" class="value">
+          <xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="@currentPpm"/></xsl:call-template></text>
+        <xsl:if test="$nb &gt; 0">
+          <rect x="{$label-w}" y="{$y + $bar-h + 2}" height="{$bar-h}" class="bar-base"
+                width="{format-number($rb * $plot-w, '0.0')}"/>
+          <text x="{format-number($label-w + $rb * $plot-w + 4, '0.#')}" y="{$y + 2 * $bar-h - 1}" class="value">
+            <xsl:call-template name="ppm-pct2"><xsl:with-param name="ppm" select="@baselinePpm"/></xsl:call-template></text>
+        </xsl:if>
+      </xsl:for-each>
+    </svg>
   </xsl:template>
 
   <xsl:template name="rejects-section">
@@ -773,6 +1073,56 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- ppm as a percentage with two decimals, rounded half away from zero
+       in integers (12345 -> 1.23%, -53942 -> -5.39%, 50 -> 0.01%).
+       unit: what follows the number ('%' unless told). -->
+  <xsl:template name="ppm-pct2">
+    <xsl:param name="ppm"/>
+    <xsl:param name="unit" select="'%'"/>
+    <xsl:variable name="v" select="number($ppm)"/>
+    <xsl:choose>
+      <xsl:when test="string($v) = 'NaN'"><span class="bad">?<xsl:value-of select="$ppm"/></span></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="a">
+          <xsl:choose>
+            <xsl:when test="$v &lt; 0"><xsl:value-of select="-$v"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <!-- hundredths of a percent -->
+        <xsl:variable name="r" select="floor((number($a) + 50) div 100)"/>
+        <xsl:if test="$v &lt; 0 and $r &gt; 0">-</xsl:if>
+        <xsl:value-of select="floor($r div 100)"/>
+        <xsl:text>.</xsl:text>
+        <xsl:value-of select="format-number($r mod 100, '00')"/>
+        <xsl:value-of select="$unit"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- "A,B,C" as "A, B, C" -->
+  <xsl:template name="comma-list">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="contains($v, ',')">
+        <xsl:value-of select="substring-before($v, ',')"/>
+        <xsl:text>, </xsl:text>
+        <xsl:call-template name="comma-list"><xsl:with-param name="v" select="substring-after($v, ',')"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="flag-meaning">
+    <xsl:param name="code"/>
+    <xsl:choose>
+      <xsl:when test="$code = 'NEEDS_MIX_DRIFT'">the needs mix of this cohort has moved away from the previous cohorts': people with complex needs may be being left out (parked) or picked out.</xsl:when>
+      <xsl:when test="$code = 'RISK_DRIFT'">the mean predicted reoffending probability has moved away from the previous cohorts': the cohort's risk profile changed.</xsl:when>
+      <xsl:when test="$code = 'EASY_CASES_ONLY'">the improvement comes mostly from people with no complex needs while those with 3 or more did worse than predicted (cherry-picking).</xsl:when>
+      <xsl:otherwise>unknown flag.</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template name="reject-meaning">
     <xsl:param name="code"/>
     <xsl:choose>
@@ -834,6 +1184,8 @@ code.digest { word-break: break-all; }
 .pair { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
 .pair figure { margin: 0; flex: 0 1 auto; }
 .pair .scroll { flex: 1 1 100%; max-width: 100%; }
+.pair.side figure { max-width: 30rem; }
+.pair.side .scroll { flex: 0 1 auto; }
 figcaption { color: var(--muted); font-size: 0.85rem; max-width: 40rem; }
 .scroll { overflow-x: auto; }
 svg.chart { max-width: 100%; height: auto; font-family: inherit; }
@@ -843,6 +1195,20 @@ svg .grid { stroke: var(--rule); stroke-width: 1; }
 svg .label, svg .legend { font-size: 13px; fill: var(--ink); }
 svg .value, svg .tick { font-size: 11px; fill: var(--muted); }
 table.audit { font-size: 0.8rem; }
+.banner.flagged { border-color: var(--warn); background: #fbeaea; }
+.flags { border: 2px solid var(--warn); border-left-width: 8px; background: #fbeaea;
+         padding: 0.6rem 0.9rem; margin: 0.6rem 0 1rem; max-width: 60rem; }
+.flags h3 { margin: 0 0 0.4rem; font-size: 1.05rem; color: var(--warn); }
+.flags ul { margin: 0; padding-left: 1.2rem; }
+.flags li { margin: 0.3rem 0; }
+.flags .what { display: block; color: var(--muted); font-size: 0.9rem; }
+.noflags { border-left: 6px solid #2e6b30; background: #eaf4ea; padding: 0.5rem 0.75rem;
+           margin: 0.6rem 0 1rem; max-width: 60rem; }
+h3 { font-size: 1.02rem; margin: 1.2rem 0 0.4rem; }
+.over { color: var(--warn); font-weight: 700; }
+.sig { font-size: 1.05rem; max-width: 60rem; }
+svg .bar-base { fill: var(--exp); }
+svg .bar-cur { fill: var(--act); }
 footer { margin-top: 2.5rem; color: var(--muted); font-size: 0.85rem;
          border-top: 1px solid var(--rule); padding-top: 0.6rem; }
 @media print {
