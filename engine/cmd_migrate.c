@@ -46,32 +46,6 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *read_whole(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0)
-		goto cleanup;
-	buf = malloc((size_t)n + 1);
-	if (buf == NULL)
-		goto cleanup;
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-		goto cleanup;
-	}
-	buf[n] = '\0';
-	*len = (size_t)n;
-cleanup:
-	fclose(f);
-	return buf;
-}
-
 /* Applies one migration unless recorded; checks the checksum if it is. */
 static int apply_one(PGconn *conn, const char *dir, const char *file,
 		     int *applied)
@@ -86,8 +60,7 @@ static int apply_one(PGconn *conn, const char *dir, const char *file,
 	snprintf(path, sizeof path, "%s/%s", dir, file);
 	memcpy(version, file, 4);
 	version[4] = '\0';
-	sql = read_whole(path, &len);
-	if (sql == NULL)
+	if (pbr_read_file(path, SIZE_MAX, &sql, &len) != PBR_READ_OK)
 		return pbr_error(EX_NOINPUT, "cannot read migration %s: %s", path,
 				 strerror(errno));
 	if (strlen(sql) != len) {
@@ -197,7 +170,6 @@ int cmd_migrate(int argc, char **argv)
 	}
 	/* One migrator at a time; the lock goes with the session. */
 	if (pbr_db_exec(conn, "taking the migration lock",
-			"SET client_min_messages = warning;"
 			"SELECT pg_advisory_lock(7265, 0)") != 0 ||
 	    pbr_db_exec(conn, "creating pbr.schema_migration", bootstrap_sql) != 0) {
 		rc = pbr_db_failure_code(conn);

@@ -30,6 +30,7 @@
 #include "statement.h"
 #include "outfile.h"
 #include "util.h"
+#include "xmlsafe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -267,12 +268,6 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 /* ------------------------------------------------------------------ */
 /* Reading XML safely */
 
-/* Parse options for every document this command reads: no network, no
- * DTD loading, no entity substitution, no default attributes from a DTD,
- * no XInclude; errors captured, not printed. */
-#define SAFE_PARSE_OPTIONS \
-	(XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
-
 /* Reads an XML file the engine itself ships (schema, stylesheet).
  * NULL after printing one line (exit 70). */
 static xmlDocPtr read_data_file(const char *path, const char *what)
@@ -292,7 +287,7 @@ static xmlDocPtr read_data_file(const char *path, const char *what)
 		pbr_error(EX_SOFTWARE, "report: out of memory");
 		return NULL;
 	}
-	doc = xmlCtxtReadFile(pc, path, NULL, SAFE_PARSE_OPTIONS);
+	doc = xmlCtxtReadFile(pc, path, NULL, PBR_XML_SAFE_OPTIONS);
 	if (doc == NULL) {
 		err = xmlCtxtGetLastError(pc);
 		pbr_error(EX_SOFTWARE, "report: %s %s:%d: cannot parse: %s", what, path,
@@ -302,17 +297,13 @@ static xmlDocPtr read_data_file(const char *path, const char *what)
 	return doc;
 }
 
-/* No DOCTYPE, and the statement's root element and namespace.  Takes doc:
+/* The statement's root element and namespace (pbr_xml_parse has already
+ * refused any DOCTYPE).  Takes doc:
  * sets *out to it, or frees it and returns an exit code. */
 static int check_statement_doc(const char *path, xmlDocPtr doc, xmlDocPtr *out)
 {
 	xmlNodePtr root;
 
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		xmlFreeDoc(doc);
-		return pbr_error(EX_DATAERR, "report: %s: a statement has no DOCTYPE; refusing a "
-				 "document with one", path);
-	}
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || root->ns == NULL
 	    || !xmlStrEqual(root->name, BAD_CAST STATEMENT_ROOT)
@@ -326,148 +317,70 @@ static int check_statement_doc(const char *path, xmlDocPtr doc, xmlDocPtr *out)
 	return 0;
 }
 
+/* Parses a statement held in memory (the ledger's copy, a draft, a file's
+ * bytes): safely (xmlsafe.h), and it must be a settlement statement. */
+static int parse_statement_buffer(const char *name, const char *xml, size_t len,
+				  xmlDocPtr *out)
+{
+	struct pbr_xml_problem p;
+	xmlDocPtr doc;
+
+	*out = NULL;
+	doc = pbr_xml_parse(xml, len, name, &p);
+	if (doc == NULL)
+		return pbr_error(EX_DATAERR, "report: %s:%d: not a readable statement: %s",
+				 name, p.line, p.first);
+	return check_statement_doc(name, doc, out);
+}
+
 /* Opens and parses the statement.  Returns 0 and *out, or an exit code
  * after one line on stderr. */
 static int read_statement(const char *path, xmlDocPtr *out)
 {
-	xmlParserCtxtPtr pc;
-	xmlDocPtr doc;
-	report_xml_error err;
-	struct stat st;
-	char msg[256];
-	int fd;
+	char *buf = NULL;
+	size_t len = 0;
+	int code;
 
 	*out = NULL;
 	if (path == NULL)
 		return EX_USAGE;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	switch (pbr_read_file(path, SIZE_MAX, &buf, &len)) {
+	case PBR_READ_OK:
+		break;
+	case PBR_READ_CANNOT_OPEN:
 		return pbr_error(EX_NOINPUT, "report: cannot open %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0) {
-		int e = errno;
-
-		close(fd);
-		return pbr_error(EX_NOINPUT, "report: cannot read %s: %s", path, strerror(e));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
+	case PBR_READ_NOT_REGULAR:
+	case PBR_READ_TOO_BIG:
 		return pbr_error(EX_NOINPUT, "report: %s is not a regular file", path);
+	case PBR_READ_FAILED:
+		return pbr_error(EX_IOERR, "report: cannot read %s: %s", path, strerror(errno));
 	}
-	pc = xmlNewParserCtxt();
-	if (pc == NULL) {
-		close(fd);
-		return pbr_error(EX_SOFTWARE, "report: out of memory");
-	}
-	/* the URL only names the document in messages and for relative
-	 * references, which nothing here resolves */
-	doc = xmlCtxtReadFd(pc, fd, path, NULL, SAFE_PARSE_OPTIONS);
-	close(fd);
-	if (doc == NULL) {
-		int code = EX_DATAERR;
-
-		err = xmlCtxtGetLastError(pc);
-		if (err && err->domain == XML_FROM_IO)
-			code = EX_IOERR;
-		pbr_error(code, "report: %s:%d: not well-formed XML: %s", path,
-			  err ? err->line : 0,
-			  one_line(msg, sizeof msg, err ? err->message : NULL));
-		xmlFreeParserCtxt(pc);
-		return code;
-	}
-	xmlFreeParserCtxt(pc);
-	return check_statement_doc(path, doc, out);
+	code = parse_statement_buffer(path, buf, len, out);
+	free(buf);
+	return code;
 }
 
-/* Parses a statement held in memory (the ledger's copy, a draft), the
- * same way as a file. */
-static int parse_statement_buffer(const char *name, const char *xml, size_t len,
-				  xmlDocPtr *out)
-{
-	xmlParserCtxtPtr pc;
-	xmlDocPtr doc;
-	report_xml_error err;
-	char msg[256];
-
-	*out = NULL;
-	if (len > INT_MAX)
-		return pbr_error(EX_DATAERR, "report: %s: statement too large", name);
-	pc = xmlNewParserCtxt();
-	if (pc == NULL)
-		return pbr_error(EX_SOFTWARE, "report: out of memory");
-	doc = xmlCtxtReadMemory(pc, xml, (int)len, name, NULL, SAFE_PARSE_OPTIONS);
-	if (doc == NULL) {
-		err = xmlCtxtGetLastError(pc);
-		pbr_error(EX_DATAERR, "report: %s:%d: not well-formed XML: %s", name,
-			  err ? err->line : 0,
-			  one_line(msg, sizeof msg, err ? err->message : NULL));
-		xmlFreeParserCtxt(pc);
-		return EX_DATAERR;
-	}
-	xmlFreeParserCtxt(pc);
-	return check_statement_doc(name, doc, out);
-}
 
 /* Validates doc against <datadir>/schemas/statement.xsd. */
 static int validate_statement(const char *path, xmlDocPtr doc)
 {
-	char xsd[PATH_MAX];
-	xmlDocPtr sdoc;
-	xmlSchemaParserCtxtPtr spc = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlSchemaValidCtxtPtr vc = NULL;
-	struct errbuf eb;
-	int rc, code = 0;
+	struct pbr_xml_problem p;
 
-	if ((size_t)snprintf(xsd, sizeof xsd, "%s/schemas/statement.xsd", pbr_datadir())
-	    >= sizeof xsd)
-		return pbr_error(EX_SOFTWARE, "report: data directory path too long");
-	sdoc = read_data_file(xsd, "schema");
-	if (sdoc == NULL)
-		return EX_SOFTWARE;
-
-	errbuf_reset(&eb);
-	spc = xmlSchemaNewDocParserCtxt(sdoc);
-	if (spc == NULL) {
-		code = pbr_error(EX_SOFTWARE, "report: out of memory");
-		goto done;
+	switch (pbr_statement_schema_check(doc, &p)) {
+	case 1:
+		return 0;
+	case 0:
+		if (p.count > 1)
+			return pbr_error(EX_DATAERR, "report: %s:%d: not a valid settlement "
+					 "statement: %s (and %d more problems)", path, p.line,
+					 p.first, p.count - 1);
+		return pbr_error(EX_DATAERR, "report: %s:%d: not a valid settlement "
+				 "statement: %s", path, p.line,
+				 p.first[0] ? p.first : "schema validation failed");
+	default:
+		return pbr_error(EX_SOFTWARE, "report: %s: schema %s: %s", path,
+				 pbr_statement_schema_path(), p.first);
 	}
-	xmlSchemaSetParserStructuredErrors(spc, on_structured_error, &eb);
-	schema = xmlSchemaParse(spc);
-	if (schema == NULL) {
-		code = pbr_error(EX_SOFTWARE, "report: schema %s:%d: %s", xsd, eb.line,
-				 eb.count ? eb.first : "cannot compile");
-		goto done;
-	}
-	vc = xmlSchemaNewValidCtxt(schema);
-	if (vc == NULL) {
-		code = pbr_error(EX_SOFTWARE, "report: out of memory");
-		goto done;
-	}
-	errbuf_reset(&eb);
-	xmlSchemaSetValidStructuredErrors(vc, on_structured_error, &eb);
-	rc = xmlSchemaValidateDoc(vc, doc);
-	if (rc > 0) {
-		if (eb.count > 1)
-			code = pbr_error(EX_DATAERR, "report: %s:%d: not a valid settlement "
-					 "statement: %s (and %d more problems)", path, eb.line,
-					 eb.first, eb.count - 1);
-		else
-			code = pbr_error(EX_DATAERR, "report: %s:%d: not a valid settlement "
-					 "statement: %s", path, eb.line,
-					 eb.count ? eb.first : "schema validation failed");
-	} else if (rc < 0) {
-		code = pbr_error(EX_SOFTWARE, "report: %s: schema validation could not run",
-				 path);
-	}
-done:
-	if (vc)
-		xmlSchemaFreeValidCtxt(vc);
-	if (schema)
-		xmlSchemaFree(schema);
-	if (spc)
-		xmlSchemaFreeParserCtxt(spc);
-	xmlFreeDoc(sdoc);
-	return code;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1019,8 +932,7 @@ static int report_pcc_view(const struct report_opts *o)
 	errbuf_reset(&eb);
 	xmlSetStructuredErrorFunc(&eb, on_structured_error);
 	if (pbr_db_exec(conn, "setting up the session",
-			"SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
-			" SET search_path = pg_catalog") != 0) {
+			"SET search_path = pg_catalog") != 0) {
 		code = pbr_db_failure_code(conn);
 		goto done;
 	}

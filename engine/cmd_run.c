@@ -537,7 +537,7 @@ static void *worker(void *arg)
 	int rc = conn ? 0 : EX_UNAVAILABLE;
 
 	snprintf(sql, sizeof sql,
-		 "SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning;"
+		 "SET search_path = pg_catalog;"
 		 " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
 		 " SET TRANSACTION SNAPSHOT '%s'", w->snapshot);
 	if (rc == 0 && pbr_db_exec(conn, "joining the run's snapshot", sql) != 0)
@@ -734,9 +734,7 @@ int cmd_run(int argc, char **argv)
 	conn = pbr_db_connect();
 	if (conn == NULL)
 		return EX_UNAVAILABLE;
-	if (pbr_db_exec(conn, "setting up the session",
-			"SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning;"
-			" SET search_path = pg_catalog") != 0) {
+	if (pbr_db_exec(conn, "setting up the session", "SET search_path = pg_catalog") != 0) {
 		rc = pbr_db_failure_code(conn);
 		goto cleanup;
 	}

@@ -294,8 +294,7 @@ int cmd_simulate(int argc, char **argv)
 		goto cleanup;
 	}
 	if (pbr_db_exec(conn, "setting up the session",
-			"SET DateStyle = 'ISO, YMD'; SET client_encoding = 'UTF8';"
-			" SET client_min_messages = warning; SET search_path = pg_catalog") != 0 ||
+			"SET search_path = pg_catalog") != 0 ||
 	    pbr_db_exec(conn, "starting the snapshot",
 			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0) {
 		rc = pbr_db_failure_code(conn);

@@ -10,12 +10,12 @@
 #include "settle.h"
 #include "sign.h"
 #include "util.h"
+#include "xmlsafe.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libxml/parser.h>
-#include <libxml/xmlschemas.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,60 +52,20 @@ static void no_print(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-/* No DTD, no external entity, no network; depth and size limits stay on. */
-static xmlDocPtr safe_parse(const char *buf, size_t len, const char *path)
-{
-	xmlDocPtr doc = xmlReadMemory(buf, (int)len, path, NULL,
-				      XML_PARSE_NONET | XML_PARSE_NOERROR |
-				      XML_PARSE_NOWARNING);
-
-	if (doc && doc->intSubset) {
-		xmlFreeDoc(doc);
-		return NULL;
-	}
-	return doc;
-}
-
+/* Checks doc against the schema; an invalid statement is a difference. */
 static int validate_schema(xmlDocPtr doc, struct verdict *v)
 {
-	char xsd[4096];
-	xmlSchemaParserCtxtPtr pctx;
-	xmlSchemaPtr schema = NULL;
-	xmlSchemaValidCtxtPtr vctx = NULL;
-	xmlErrorPtr err;
-	int rc = 0;
+	struct pbr_xml_problem p;
+	int ok = pbr_statement_schema_check(doc, &p);
 
-	snprintf(xsd, sizeof xsd, "%s/schemas/statement.xsd", pbr_datadir());
-	pctx = xmlSchemaNewParserCtxt(xsd);
-	if (pctx)
-		schema = xmlSchemaParse(pctx);
-	xmlSchemaFreeParserCtxt(pctx);
-	if (schema == NULL)
-		return pbr_error(EX_SOFTWARE, "cannot load the schema %s", xsd);
-	vctx = xmlSchemaNewValidCtxt(schema);
-	if (vctx == NULL) {
-		rc = pbr_error(EX_OSERR, "out of memory");
-		goto cleanup;
-	}
-	if (xmlSchemaValidateDoc(vctx, doc) != 0) {
-		char msg[256] = "invalid";
-		size_t n;
-
-		err = xmlGetLastError();
-		if (err && err->message)
-			snprintf(msg, sizeof msg, "%s", err->message);
-		n = strlen(msg);
-		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
-		differ(v, "schema: not valid against %s: line %d: %s", xsd,
-		       err ? err->line : 0, msg);
-	} else {
-		printf("ok schema %s\n", xsd);
-	}
-cleanup:
-	xmlSchemaFreeValidCtxt(vctx);
-	xmlSchemaFree(schema);
-	return rc;
+	if (ok < 0)
+		return pbr_error(EX_SOFTWARE, "cannot check the schema: %s", p.first);
+	if (ok == 0)
+		differ(v, "schema: not valid against %s: line %d: %s",
+		       pbr_statement_schema_path(), p.line, p.first);
+	else
+		printf("ok schema %s\n", pbr_statement_schema_path());
+	return 0;
 }
 
 /* The text of the first element `name` under parent (by local name). */
@@ -360,31 +320,24 @@ cleanup:
 
 static char *read_file(const char *path, size_t *len, int *rc)
 {
-	struct stat st;
-	FILE *f;
-	char *buf;
+	char *buf = NULL;
 
-	if (stat(path, &st) != 0 || (f = fopen(path, "rb")) == NULL) {
+	switch (pbr_read_file(path, MAX_STATEMENT_BYTES, &buf, len)) {
+	case PBR_READ_OK:
+		return buf;
+	case PBR_READ_CANNOT_OPEN:
 		*rc = pbr_error(EX_NOINPUT, "cannot open %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > MAX_STATEMENT_BYTES) {
-		fclose(f);
+		break;
+	case PBR_READ_NOT_REGULAR:
+	case PBR_READ_TOO_BIG:
 		*rc = pbr_error(EX_DATAERR, "%s: not a regular file of at most %ld bytes",
 				path, MAX_STATEMENT_BYTES);
-		return NULL;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		free(buf);
-		fclose(f);
+		break;
+	case PBR_READ_FAILED:
 		*rc = pbr_error(EX_IOERR, "cannot read %s", path);
-		return NULL;
+		break;
 	}
-	fclose(f);
-	buf[st.st_size] = '\0';
-	*len = (size_t)st.st_size;
-	return buf;
+	return NULL;
 }
 
 static int verify_signature(xmlDocPtr doc, const char *cert, struct verdict *v)
@@ -413,6 +366,7 @@ static int verify_signature(xmlDocPtr doc, const char *cert, struct verdict *v)
 static int verify_file(const char *path, const char *cert)
 {
 	struct verdict v = { 0 };
+	struct pbr_xml_problem problem;
 	struct header h;
 	struct ledger_row l;
 	xmlDocPtr doc = NULL;
@@ -427,9 +381,10 @@ static int verify_file(const char *path, const char *cert)
 	if (buf == NULL)
 		return rc;
 	xmlSetGenericErrorFunc(NULL, no_print);
-	doc = safe_parse(buf, len, path);
+	doc = pbr_xml_parse(buf, len, path, &problem);
 	if (doc == NULL) {
-		rc = pbr_error(EX_DATAERR, "%s: not well-formed XML, or carries a DTD (refused)", path);
+		rc = pbr_error(EX_DATAERR, "%s: not well-formed XML, or carries a DTD (refused): line %d: %s",
+			       path, problem.line, problem.first);
 		goto cleanup;
 	}
 	if ((rc = validate_schema(doc, &v)) != 0)
@@ -449,9 +404,8 @@ static int verify_file(const char *path, const char *cert)
 		rc = EX_UNAVAILABLE;
 		goto cleanup;
 	}
-	if (pbr_db_exec(conn, "setting up the session",
-			"SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning;"
-			" BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0 ||
+	if (pbr_db_exec(conn, "starting the snapshot",
+			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0 ||
 	    (rc = read_ledger(conn, h.statement_id, &l)) != 0) {
 		rc = rc ? rc : pbr_db_failure_code(conn);
 		goto cleanup;

@@ -62,6 +62,13 @@ PGconn *pbr_db_connect(void)
 	}
 	PQsetNoticeProcessor(conn, drop_notice, NULL);
 	PQsetClientEncoding(conn, "UTF8");
+	/* Dates as YYYY-MM-DD whatever the server's default: the input
+	 * digest (SPEC 7) and WRONG_QUARTER read start_date's text. */
+	if (pbr_db_exec(conn, "setting up the session",
+			"SET DateStyle = 'ISO, YMD'; SET client_min_messages = warning") != 0) {
+		PQfinish(conn);
+		return NULL;
+	}
 	return conn;
 }
 

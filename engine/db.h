@@ -10,8 +10,9 @@
 /* Set by main from --db; NULL means the libpq environment (PGHOST, ...). */
 extern const char *pbr_conninfo;
 
-/* Connects; on failure prints one line (never the password) and returns
- * NULL.  The caller then exits EX_UNAVAILABLE (69). */
+/* Connects, with DateStyle ISO and client_min_messages warning; on failure
+ * prints one line (never the password) and returns NULL.  The caller then
+ * exits EX_UNAVAILABLE (69). */
 PGconn *pbr_db_connect(void);
 
 /* Runs a statement that returns no rows (or whose rows are not wanted).

@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,38 @@ void pbr_format_pounds(int64_t pence, char *buf, size_t size)
 
 	snprintf(buf, size, "%s%llu.%02llu", pence < 0 ? "-" : "",
 		 (unsigned long long)(a / 100), (unsigned long long)(a % 100));
+}
+
+enum pbr_read_status pbr_read_file(const char *path, size_t max, char **buf,
+				   size_t *len)
+{
+	struct stat st;
+	FILE *f = fopen(path, "rb");
+	enum pbr_read_status rs = PBR_READ_OK;
+	char *b = NULL;
+
+	*buf = NULL;
+	*len = 0;
+	if (f == NULL)
+		return PBR_READ_CANNOT_OPEN;
+	if (fstat(fileno(f), &st) != 0) {
+		rs = PBR_READ_CANNOT_OPEN;
+	} else if (!S_ISREG(st.st_mode)) {
+		rs = PBR_READ_NOT_REGULAR;
+	} else if ((uintmax_t)st.st_size > max) {
+		rs = PBR_READ_TOO_BIG;
+	} else if ((b = malloc((size_t)st.st_size + 1)) == NULL ||
+		   fread(b, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+		free(b);
+		b = NULL;
+		rs = PBR_READ_FAILED;
+	} else {
+		b[st.st_size] = '\0';
+		*buf = b;
+		*len = (size_t)st.st_size;
+	}
+	fclose(f);
+	return rs;
 }
 
 const char *pbr_datadir(void)

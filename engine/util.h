@@ -31,6 +31,20 @@ int pbr_parse_int64(const char *s, int64_t *out);
 /* Formats pence as pounds, "-1234.56". buf of at least 32 bytes. */
 void pbr_format_pounds(int64_t pence, char *buf, size_t size);
 
+/* Why pbr_read_file failed. */
+enum pbr_read_status {
+	PBR_READ_OK = 0,
+	PBR_READ_CANNOT_OPEN,     /* errno says why */
+	PBR_READ_NOT_REGULAR,
+	PBR_READ_TOO_BIG,         /* over max bytes */
+	PBR_READ_FAILED,          /* read error or out of memory; errno */
+};
+
+/* Reads a whole regular file of at most max bytes into a malloc'd,
+ * NUL-terminated buffer. */
+enum pbr_read_status pbr_read_file(const char *path, size_t max, char **buf,
+				   size_t *len);
+
 /* Directory holding schemas/ and reports/: $PBR_DATADIR, else
  * <exe>/../share/pbr-settle when installed, else the source tree (the
  * parent of build/).  Never NULL. */
