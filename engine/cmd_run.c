@@ -289,16 +289,6 @@ static int refuse_change(const struct in_force *f, const struct pbr_statement *s
 			 s->contract_id, s->period, f->statement_id, what);
 }
 
-static void reject_counts(const struct pbr_statement *s, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int i = 1; i < PBR_NSTATUS && n < size; i++)
-		n += (size_t)snprintf(buf + n, size - n, "%s%s=%" PRId64, i > 1 ? "," : "",
-				      pbr_status_name((enum pbr_status)i), s->rejects[i]);
-}
-
 static int record(PGconn *conn, const struct pbr_statement *s, int seq,
 		  const char *xml, const char *statement_digest)
 {
@@ -306,7 +296,7 @@ static int record(PGconn *conn, const struct pbr_statement *s, int seq,
 	const char *p[27];
 	PGresult *res;
 
-	reject_counts(s, counts, sizeof counts);
+	pbr_format_reject_counts(s->rejects, ",", counts, sizeof counts);
 	snprintf(v[0], sizeof v[0], "%" PRId64, s->run_id);
 	snprintf(v[1], sizeof v[1], "%d", seq);
 	snprintf(v[2], sizeof v[2], "%" PRId64, s->members);

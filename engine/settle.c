@@ -236,11 +236,21 @@ static int warn_malformed(PGconn *conn, const struct pbr_statement *s)
 	return 0;
 }
 
+void pbr_format_reject_counts(const int64_t *counts, const char *sep,
+			      char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 1; i < PBR_NSTATUS && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s=%" PRId64, i > 1 ? sep : "",
+				      pbr_status_name((enum pbr_status)i), counts[i]);
+}
+
 static int check_rows(const struct pbr_statement *s,
 		      const struct pbr_cohort_result *r)
 {
 	char counts[512];
-	size_t used = 0;
 
 	if (r->not_final > 0)
 		return pbr_error(EX_DATAERR,
@@ -248,11 +258,7 @@ static int check_rows(const struct pbr_statement *s,
 				 r->not_final, r->rows, s->cohort, s->contract_id);
 	if (!pbr_rejects_exceed(r->rejected, r->rows, s->tariff.max_reject_ppm))
 		return 0;
-	counts[0] = '\0';
-	for (int i = 1; i < PBR_NSTATUS; i++)
-		used += (size_t)snprintf(counts + used, sizeof counts - used, "%s%s=%" PRId64,
-					 i > 1 ? ", " : "", pbr_status_name((enum pbr_status)i),
-					 r->count[i]);
+	pbr_format_reject_counts(r->count, ", ", counts, sizeof counts);
 	return pbr_error(EX_DATAERR,
 			 "%" PRId64 " of %" PRId64 " rows of cohort %s of contract %s rejected, over max_reject_ppm %" PRId64 " (%s); nothing written",
 			 r->rejected, r->rows, s->cohort, s->contract_id,
