@@ -29,20 +29,6 @@ INSERT INTO pbr.cohort_member VALUES
   ('P|1', '2024Q1', 'CPA1', 'A2', '2024-03-01', 200000, 0, 'SUB|X', 0, 'final');
 SQL
 
-digest_sql() {
-	PGDATESTYLE=ISO psql -X -At -F'|' -c "SELECT offender_ref, cohort_quarter, pcc_code,
-	        start_date, predicted_binary_ppm, predicted_frequency_milli, needs,
-	        reoffence_count, outcome_status
-	   FROM pbr.cohort_member
-	  WHERE cpa_code = '$1' AND cohort_quarter = '$2'
-	  ORDER BY offender_ref COLLATE \"C\",
-	        concat_ws('|', offender_ref, cohort_quarter, coalesce(pcc_code, ''),
-	                  coalesce(start_date::text, ''),
-	                  coalesce(predicted_binary_ppm::text, ''),
-	                  coalesce(predicted_frequency_milli::text, ''), needs,
-	                  coalesce(reoffence_count::text, ''),
-	                  coalesce(outcome_status, '')) COLLATE \"C\"" | sha256sum | cut -d' ' -f1
-}
 
 OUT=$TMP/out
 mkdir -p "$OUT" "$TMP/d1" "$TMP/d2" "$TMP/d3" "$TMP/d4"
@@ -50,11 +36,11 @@ assert_exit 0 "$PBR" run --period 2025Q4 --out "$OUT"
 X=$OUT/NORTH-2025Q4-1.xml
 ANNEX=$OUT/NORTH-2025Q4-1-annex.csv
 [ -s "$X" ] || die "no statement"
-want=$(digest_sql CPA1 2024Q1)
+want=$(psql_input_digest CPA1 2024Q1)
 assert_eq "$want" "$(sx "$X" Header/InputDigest)" "NORTH InputDigest = psql | sha256sum"
 assert_eq "$(sha256sum <"$ANNEX" | cut -d' ' -f1)" "$(sx "$X" Header/AnnexDigest)" \
 	"NORTH AnnexDigest = sha256sum of the annex"
-assert_eq "$(digest_sql CPA2 2024Q1)" "$(sx "$OUT/SOUTH-2025Q4-1.xml" Header/InputDigest)" \
+assert_eq "$(psql_input_digest CPA2 2024Q1)" "$(sx "$OUT/SOUTH-2025Q4-1.xml" Header/InputDigest)" \
 	"SOUTH InputDigest"
 assert_eq "$(sha256sum <"$OUT/SOUTH-2025Q4-1-annex.csv" | cut -d' ' -f1)" \
 	"$(sx "$OUT/SOUTH-2025Q4-1.xml" Header/AnnexDigest)" "SOUTH AnnexDigest"
@@ -97,7 +83,7 @@ sql -c "UPDATE pbr.cohort_member SET needs = 'MH' WHERE offender_ref = 'M01'" >/
 assert_exit 0 "$PBR" run --period 2025Q4 --contract NORTH --out "$TMP/d3" --dry-run
 d3=$(sx "$TMP/d3/NORTH-2025Q4-draft.xml" Header/InputDigest)
 assert_true "a change in the cohort changes the digest" test "$d0" != "$d3"
-assert_eq "$(digest_sql CPA1 2024Q1)" "$d3" "changed digest = psql | sha256sum"
+assert_eq "$(psql_input_digest CPA1 2024Q1)" "$d3" "changed digest = psql | sha256sum"
 assert_eq "$(sha256sum <"$TMP/d3/NORTH-2025Q4-draft-annex.csv" | cut -d' ' -f1)" \
 	"$(sx "$TMP/d3/NORTH-2025Q4-draft.xml" Header/AnnexDigest)" "draft AnnexDigest"
 

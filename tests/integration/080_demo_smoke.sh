@@ -53,20 +53,6 @@ got=$(find "$OUT" -name "*-$PERIOD-1.xml" -printf '%f\n' | sed "s/-$PERIOD-1.xml
 assert_eq "$want" "$got" "one statement per contract holding cohort $COHORT"
 [ -n "$want" ] || die "no contract holds cohort $COHORT"
 
-digest_sql() { # CPA
-	PGDATESTYLE=ISO psql -X -At -F'|' -c "SELECT offender_ref, cohort_quarter, pcc_code,
-	        start_date, predicted_binary_ppm, predicted_frequency_milli, needs,
-	        reoffence_count, outcome_status
-	   FROM pbr.cohort_member
-	  WHERE cpa_code = '$1' AND cohort_quarter = '$COHORT'
-	  ORDER BY offender_ref COLLATE \"C\",
-	        concat_ws('|', offender_ref, cohort_quarter, coalesce(pcc_code, ''),
-	                  coalesce(start_date::text, ''),
-	                  coalesce(predicted_binary_ppm::text, ''),
-	                  coalesce(predicted_frequency_milli::text, ''), needs,
-	                  coalesce(reoffence_count::text, ''),
-	                  coalesce(outcome_status, '')) COLLATE \"C\"" | sha256sum | cut -d' ' -f1
-}
 
 total_members=0
 for contract in $want; do
@@ -77,7 +63,7 @@ for contract in $want; do
 	cpa=$(sx "$X" Header/Contract/@cpa)
 	assert_eq "$(q "SELECT cpa_code FROM pbr.contract WHERE id = '$contract'")" "$cpa" \
 		"$contract: Contract@cpa"
-	assert_eq "$(digest_sql "$cpa")" "$(sx "$X" Header/InputDigest)" "$contract: InputDigest"
+	assert_eq "$(psql_input_digest "$cpa" "$COHORT")" "$(sx "$X" Header/InputDigest)" "$contract: InputDigest"
 	assert_eq "$(sha256sum <"$ANNEX" | cut -d' ' -f1)" "$(sx "$X" Header/AnnexDigest)" \
 		"$contract: AnnexDigest"
 	assert_eq "$(sx "$X" Cohort/BinaryImprovement)" "$(annex_sum "$ANNEX" binary_contribution)" \

@@ -236,3 +236,20 @@ annex_sum() {
 		$NF == "ACCEPTED" { s += $c }
 		END { printf "%.0f\n", s }' "$1"
 }
+
+# psql_input_digest CPA QUARTER: the input digest of SPEC 7 computed the
+# way a regulator would, with psql and sha256sum, independently of the engine.
+psql_input_digest() {
+	PGDATESTYLE=ISO psql -X -At -F'|' -c "SELECT offender_ref, cohort_quarter, pcc_code,
+	        start_date, predicted_binary_ppm, predicted_frequency_milli, needs,
+	        reoffence_count, outcome_status
+	   FROM pbr.cohort_member
+	  WHERE cpa_code = '$1' AND cohort_quarter = '$2'
+	  ORDER BY offender_ref COLLATE \"C\",
+	        concat_ws('|', offender_ref, cohort_quarter, coalesce(pcc_code, ''),
+	                  coalesce(start_date::text, ''),
+	                  coalesce(predicted_binary_ppm::text, ''),
+	                  coalesce(predicted_frequency_milli::text, ''), needs,
+	                  coalesce(reoffence_count::text, ''),
+	                  coalesce(outcome_status, '')) COLLATE \"C\"" | sha256sum | cut -d' ' -f1
+}
