@@ -33,7 +33,7 @@ struct run_opts {
 	const char *out;
 	char *contracts[MAX_CONTRACTS];
 	size_t ncontracts;
-	bool dry_run, restate, no_wait;
+	bool dry_run, restate, no_wait, unsigned_ok;
 	const char *reason, *key, *cert;
 	int jobs;
 };
@@ -72,7 +72,7 @@ struct in_force {
 
 static int usage(const char *why)
 {
-	return pbr_error(EX_USAGE, "run: %s (usage: pbr-settle run --period P --out DIR [--contract ID]... [--dry-run] [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM] [--no-wait] [--jobs N])",
+	return pbr_error(EX_USAGE, "run: %s (usage: pbr-settle run --period P --out DIR [--contract ID]... [--dry-run] [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM | --unsigned] [--no-wait] [--jobs N])",
 			 why);
 }
 
@@ -99,6 +99,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "reason", required_argument, NULL, 'R' },
 		{ "sign-key", required_argument, NULL, 'k' },
 		{ "sign-cert", required_argument, NULL, 'C' },
+		{ "unsigned", no_argument, NULL, 'U' },
 		{ "no-wait", no_argument, NULL, 'n' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
@@ -125,6 +126,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'R': o->reason = optarg; break;
 		case 'k': o->key = optarg; break;
 		case 'C': o->cert = optarg; break;
+		case 'U': o->unsigned_ok = true; break;
 		case 'n': o->no_wait = true; break;
 		case 'j': {
 			int64_t j;
@@ -151,6 +153,11 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		return usage("--reason must be 1 to 1000 printable characters");
 	if ((o->key == NULL) != (o->cert == NULL))
 		return usage("--sign-key and --sign-cert go together");
+	/* SPEC 7: a FINAL statement is signed, or unsigned on purpose. */
+	if (o->key && o->unsigned_ok)
+		return usage("--unsigned and --sign-key/--sign-cert exclude each other");
+	if (!o->key && !o->unsigned_ok && !o->dry_run)
+		return usage("FINAL statements are signed: give --sign-key PEM --sign-cert PEM, or --unsigned");
 	return 0;
 }
 

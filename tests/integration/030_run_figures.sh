@@ -114,7 +114,7 @@ assert_eq 4 "$(find "$TMP/draft" -type f | wc -l)" "dry run writes 2 files per c
 assert_true "no FINAL file in a dry run" test ! -e "$TMP/draft/NORTH-2025Q4-1.xml"
 
 # ---- the run -----------------------------------------------------------------
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
 [ -s "$X" ] || die "no statement $X (files: $(ls "$OUT" 2>&1))"
 assert_true "statement validates against schemas/statement.xsd" valid_xsd "$X"
 assert_true "SOUTH statement validates" valid_xsd "$OUT/SOUTH-2025Q4-1.xml"
@@ -254,7 +254,7 @@ assert_rejects "$S" 0 0 0 0 0 0
 assert_eq 2 "$(ledger)" "two ledger rows"
 cp "$X" "$TMP/first.xml"
 cp "$ANNEX" "$TMP/first-annex.csv"
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
 assert_true "re-run rewrites a byte-identical statement" cmp -s "$TMP/first.xml" "$X"
 assert_true "re-run rewrites a byte-identical annex" cmp -s "$TMP/first-annex.csv" "$ANNEX"
 assert_eq 2 "$(ledger)" "re-run records nothing new"

@@ -32,7 +32,7 @@ SQL
 
 OUT=$TMP/out
 mkdir -p "$OUT" "$TMP/d1" "$TMP/d2" "$TMP/d3" "$TMP/d4"
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
 X=$OUT/NORTH-2025Q4-1.xml
 ANNEX=$OUT/NORTH-2025Q4-1-annex.csv
 [ -s "$X" ] || die "no statement"
@@ -88,7 +88,7 @@ assert_eq "$(sha256sum <"$TMP/d3/NORTH-2025Q4-draft-annex.csv" | cut -d' ' -f1)"
 	"$(sx "$TMP/d3/NORTH-2025Q4-draft.xml" Header/AnnexDigest)" "draft AnnexDigest"
 
 # changed inputs for a settled period: refused without --restate (SPEC 7)
-assert_exit 65 "$PBR" run --period 2025Q4 --contract NORTH --out "$TMP/d4"
+assert_exit 65 "$PBR" run --unsigned --period 2025Q4 --contract NORTH --out "$TMP/d4"
 assert_one_line "$LAST_ERR" "inputs changed message"
 assert_empty_dir "$TMP/d4" "nothing written when inputs changed"
 

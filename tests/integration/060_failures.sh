@@ -34,7 +34,7 @@ fails() {
 # ---- NOT_MATURE -----------------------------------------------------------------
 # basic_cohort.csv: N01 (2024Q2) is 'pending'; cohort 2024Q2 is period 2026Q1
 OUTD=$TMP/out0
-fails 65 "NOT_MATURE pending" run --period 2026Q1 --contract NORTH --out "$TMP/out1"
+fails 65 "NOT_MATURE pending" run --unsigned --period 2026Q1 --contract NORTH --out "$TMP/out1"
 assert_match 'NOT_MATURE|mature' "$(cat "$LAST_ERR")" "says not mature"
 assert_match '(^|[^0-9])1([^0-9]|$)' "$(cat "$LAST_ERR")" "gives the count (1)"
 # NULL outcome_status, and 'Final' (not exactly 'final'), plus a pending:
@@ -47,11 +47,11 @@ INSERT INTO pbr.cohort_member VALUES
  ('N04', '2024Q2', 'CPA1', NULL, NULL, NULL, NULL, '', NULL, 'final'),
  ('N05', '2024Q2', 'CPA1', NULL, NULL, NULL, NULL, '', NULL, 'final');
 SQL
-fails 65 "NOT_MATURE before reject limit" run --period 2026Q1 --contract NORTH --out "$TMP/out2"
+fails 65 "NOT_MATURE before reject limit" run --unsigned --period 2026Q1 --contract NORTH --out "$TMP/out2"
 assert_match 'NOT_MATURE|mature' "$(cat "$LAST_ERR")" "says not mature, not rejects"
 assert_match '(^|[^0-9])3([^0-9]|$)' "$(cat "$LAST_ERR")" "gives the count (3)"
 # the whole run fails, also for the other contract that is fine
-fails 65 "NOT_MATURE in an all-contract run" run --period 2026Q1 --out "$TMP/out3"
+fails 65 "NOT_MATURE in an all-contract run" run --unsigned --period 2026Q1 --out "$TMP/out3"
 assert_true "no SOUTH statement either" test ! -e "$TMP/out3/SOUTH-2026Q1-1.xml"
 # a dry run refuses too
 fails 65 "NOT_MATURE dry run" run --period 2026Q1 --contract NORTH --out "$TMP/out4" --dry-run
@@ -61,7 +61,7 @@ sql -c "DELETE FROM pbr.cohort_member WHERE cohort_quarter = '2024Q2'" >/dev/nul
 # cohort 2024Q1 of NORTH: 10 rows, 2 rejected (UNKNOWN_NEED, PCC_OUTSIDE_CPA).
 # limit 199999 ppm: 2 * 10^6 = 2 000 000 > 199999 * 10 = 1 999 990 -> fail
 sql -c "UPDATE pbr.tariff SET max_reject_ppm = 199999" >/dev/null
-fails 65 "rejects over the limit" run --period 2025Q4 --contract NORTH --out "$TMP/out5"
+fails 65 "rejects over the limit" run --unsigned --period 2025Q4 --contract NORTH --out "$TMP/out5"
 assert_match 'UNKNOWN_NEED' "$(cat "$LAST_ERR")" "names UNKNOWN_NEED"
 assert_match 'PCC_OUTSIDE_CPA' "$(cat "$LAST_ERR")" "names PCC_OUTSIDE_CPA"
 assert_match '(^|[^0-9])2([^0-9]|$)' "$(cat "$LAST_ERR")" "gives the rejected count (2)"
@@ -82,9 +82,9 @@ sql <<'SQL' >/dev/null
 INSERT INTO pbr.contract VALUES ('EXTRA', 'P2', 'CPA1', '2024Q1', '2024Q1');
 INSERT INTO pbr.contract_tariff VALUES ('EXTRA', '2024Q1', 'T1');
 SQL
-fails 65 "overlapping contracts" run --period 2025Q4 --out "$TMP/out7"
+fails 65 "overlapping contracts" run --unsigned --period 2025Q4 --out "$TMP/out7"
 assert_match 'EXTRA|NORTH|overlap' "$(cat "$LAST_ERR")" "names the overlap"
-fails 65 "overlapping contracts, one selected" run --period 2025Q4 --contract NORTH --out "$TMP/out8"
+fails 65 "overlapping contracts, one selected" run --unsigned --period 2025Q4 --contract NORTH --out "$TMP/out8"
 sql <<'SQL' >/dev/null
 DELETE FROM pbr.contract_tariff WHERE contract_id = 'EXTRA';
 DELETE FROM pbr.contract WHERE id = 'EXTRA';
@@ -93,18 +93,18 @@ SQL
 # ---- usage: 64 ----------------------------------------------------------------
 for p in 2024Q5 2024Q0 2024q1 24Q1 2024Q12 "" " 2024Q1" "2024Q1 " "'; DROP TABLE x" \
 	"2025Q4'; DROP TABLE pbr.cohort_member; --"; do
-	fails 64 "--period '$p'" run --period "$p" --out "$TMP/out$((n + 1))"
+	fails 64 "--period '$p'" run --unsigned --period "$p" --out "$TMP/out$((n + 1))"
 done
 for c in north "NO RTH" "'; DROP TABLE x" "" "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456" \
 	"NORTH;" "N\\"; do
-	fails 64 "--contract '$c'" run --period 2025Q4 --contract "$c" --out "$TMP/out$((n + 1))"
+	fails 64 "--contract '$c'" run --unsigned --period 2025Q4 --contract "$c" --out "$TMP/out$((n + 1))"
 done
 # 12 rows of basic_cohort.csv less N01 (2024Q2), deleted above
 assert_eq 11 "$(q "SELECT count(*) FROM pbr.cohort_member")" "no table was dropped"
-fails 64 "no --period" run --out "$TMP/out$((n + 1))"
-fails 64 "no --out" run --period 2025Q4
-fails 64 "unknown option" run --period 2025Q4 --out "$TMP/out$((n + 1))" --frobnicate
-fails 64 "--restate without --reason" run --period 2025Q4 --out "$TMP/out$((n + 1))" --restate
+fails 64 "no --period" run --unsigned --out "$TMP/out$((n + 1))"
+fails 64 "no --out" run --unsigned --period 2025Q4
+fails 64 "unknown option" run --unsigned --period 2025Q4 --out "$TMP/out$((n + 1))" --frobnicate
+fails 64 "--restate without --reason" run --unsigned --period 2025Q4 --out "$TMP/out$((n + 1))" --restate
 assert_exit 64 "$PBR" frobnicate
 assert_exit 64 "$PBR"
 assert_exit 0 "$PBR" --version
@@ -113,19 +113,19 @@ assert_exit 0 "$PBR" --version
 mkdir -p "$TMP/nodb"
 n=$((n + 1))
 mkdir -p "$TMP/out$n"
-assert_exit 69 env PGHOST="$TMP/nodb" "$PBR" run --period 2025Q4 --out "$TMP/out$n"
+assert_exit 69 env PGHOST="$TMP/nodb" "$PBR" run --unsigned --period 2025Q4 --out "$TMP/out$n"
 assert_one_line "$LAST_ERR" "db unavailable: one line"
 assert_empty_dir "$TMP/out$n" "db unavailable: nothing written"
-assert_exit 69 env PGDATABASE=no_such_database "$PBR" run --period 2025Q4 --out "$TMP/out$n"
+assert_exit 69 env PGDATABASE=no_such_database "$PBR" run --unsigned --period 2025Q4 --out "$TMP/out$n"
 
 # ---- --out not creatable: 73 ------------------------------------------------------
 : >"$TMP/plainfile"
-assert_exit 73 "$PBR" run --period 2025Q4 --out "$TMP/plainfile/sub"
+assert_exit 73 "$PBR" run --unsigned --period 2025Q4 --out "$TMP/plainfile/sub"
 assert_one_line "$LAST_ERR" "--out under a file: one line"
-assert_exit 73 "$PBR" run --period 2025Q4 --out "$TMP/plainfile"
+assert_exit 73 "$PBR" run --unsigned --period 2025Q4 --out "$TMP/plainfile"
 assert_eq 0 "$(ledger)" "--out not creatable: nothing recorded"
 # finally the good run works
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$TMP/good"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$TMP/good"
 assert_true "good run writes NORTH" test -s "$TMP/good/NORTH-2025Q4-1.xml"
 
 finish

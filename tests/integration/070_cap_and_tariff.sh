@@ -41,7 +41,7 @@ INSERT INTO pbr.cohort_member VALUES
 SQL
 OUT=$TMP/out
 mkdir -p "$OUT"
-assert_exit 0 "$PBR" run --period 2025Q3 --contract SW --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q3 --contract SW --out "$OUT"
 X=$OUT/SW-2025Q3-1.xml
 assert_true "SW 2025Q3 validates" valid_xsd "$X"
 assert_eq OLD "$(sx "$X" Header/Tariff/@version)" "cohort 2023Q4: tariff OLD"
@@ -64,7 +64,7 @@ assert_figs "$X" AnnualReconciliation Cohorts=1 Members=2 WeightedSize=30000 \
 	EntitlementPence=210000 PreviouslyPaidPence=0 TrueUpPence=0
 assert_figs "$X" Summary PeriodDuePence=210000 AmountDuePence=210000
 
-assert_exit 0 "$PBR" run --period 2025Q4 --contract SW --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract SW --out "$OUT"
 X=$OUT/SW-2025Q4-1.xml
 assert_true "SW 2025Q4 validates" valid_xsd "$X"
 assert_eq NEW "$(sx "$X" Header/Tariff/@version)" "cohort 2024Q1: tariff NEW"

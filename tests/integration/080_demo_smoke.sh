@@ -40,7 +40,7 @@ fi
 OUT=$TMP/out
 mkdir -p "$OUT"
 start=$(date +%s)
-assert_exit 0 "$PBR" run --period "$PERIOD" --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period "$PERIOD" --out "$OUT"
 printf 'run took %ss\n' "$(($(date +%s) - start))"
 sed 's/^/    run stderr: /' "$LAST_ERR"
 

@@ -44,7 +44,7 @@ INSERT INTO pbr.cohort_member VALUES
 SQL
 OUT=$TMP/out
 mkdir -p "$OUT" "$TMP/early" "$TMP/early2"
-run_north() { assert_exit "$1" "$PBR" run --period "$2" --contract NORTH --out "${3:-$OUT}"; }
+run_north() { assert_exit "$1" "$PBR" run --unsigned --period "$2" --contract NORTH --out "${3:-$OUT}"; }
 
 # Q4 before the rest: refused, naming the first period to settle
 run_north 65 2026Q3 "$TMP/early"

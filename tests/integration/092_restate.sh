@@ -13,7 +13,7 @@ sql_file "$DATA/basic_ref.sql"
 load_csv "$DATA/basic_cohort.csv"
 OUT=$TMP/out
 mkdir -p "$OUT" "$TMP/refused"
-north() { assert_exit "$1" "$PBR" run --period 2025Q4 --contract NORTH --out "$OUT" "${@:2}"; }
+north() { assert_exit "$1" "$PBR" run --unsigned --period 2025Q4 --contract NORTH --out "$OUT" "${@:2}"; }
 
 # original: T 310 780 (see 030_run_figures)
 north 0
@@ -33,12 +33,12 @@ cp "$X1" "$TMP/x1.xml"
 #   T  = 478 780; AmountDue = 478 780 - 310 780 = 168 000
 # ---------------------------------------------------------------------------
 sql -c "UPDATE pbr.cohort_member SET reoffence_count = 0 WHERE offender_ref = 'M02'" >/dev/null
-assert_exit 65 "$PBR" run --period 2025Q4 --contract NORTH --out "$TMP/refused"
+assert_exit 65 "$PBR" run --unsigned --period 2025Q4 --contract NORTH --out "$TMP/refused"
 assert_one_line "$LAST_ERR" "changed inputs: one line"
 assert_match 'restate' "$(cat "$LAST_ERR")" "the message points at --restate"
 assert_empty_dir "$TMP/refused" "changed inputs: nothing written"
 assert_true "the original is untouched" cmp -s "$TMP/x1.xml" "$X1"
-assert_exit 64 "$PBR" run --period 2025Q4 --contract NORTH --out "$OUT" --reason "no restate"
+assert_exit 64 "$PBR" run --unsigned --period 2025Q4 --contract NORTH --out "$OUT" --reason "no restate"
 
 north 0 --restate --reason "late conviction data corrected"
 X2=$OUT/NORTH-2025Q4-2.xml

@@ -57,7 +57,7 @@ assert_figs "$TMP/cap/BIGC-2025Q4-draft.xml" Cohort BinaryPence=1999999500004 \
 sql -c "UPDATE pbr.tariff SET cohort_cap_pence = 9000000000000000000 WHERE version = 'BIGT'" >/dev/null
 
 mkdir -p "$TMP/out"
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$TMP/out"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$TMP/out"
 X=$TMP/out/BIGC-2025Q4-1.xml
 assert_true "validates" valid_xsd "$X"
 assert_figs "$X" Header/Tariff BinaryPricePence=500000000001 \

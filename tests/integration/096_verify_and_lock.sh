@@ -25,7 +25,7 @@ for _ in $(seq 1 50); do
 	          AND mode = 'ShareLock' AND granted")" = 1 ] && break
 	sleep 0.1
 done
-"$PBR" run --period 2025Q4 --contract NORTH --out "$TMP/out" >"$TMP/a.out" 2>&1 &
+"$PBR" run --unsigned --period 2025Q4 --contract NORTH --out "$TMP/out" >"$TMP/a.out" 2>&1 &
 run_a=$!
 # wait until A waits for the table lock
 for _ in $(seq 1 50); do
@@ -33,12 +33,12 @@ for _ in $(seq 1 50); do
 	         WHERE wait_event_type = 'Lock' AND datname = current_database()")" -ge 1 ] && break
 	sleep 0.1
 done
-assert_exit 75 "$PBR" run --period 2025Q4 --contract NORTH --out "$TMP/b" --no-wait
+assert_exit 75 "$PBR" run --unsigned --period 2025Q4 --contract NORTH --out "$TMP/b" --no-wait
 assert_one_line "$LAST_ERR" "lock held: one line"
 assert_empty_dir "$TMP/b" "lock held: nothing written"
 # another contract is not blocked
 assert_exit 0 "$PBR" run --period 2025Q4 --contract SOUTH --out "$TMP/b" --dry-run --no-wait
-"$PBR" run --period 2025Q4 --contract NORTH --out "$TMP/c" >"$TMP/c.out" 2>&1 &
+"$PBR" run --unsigned --period 2025Q4 --contract NORTH --out "$TMP/c" >"$TMP/c.out" 2>&1 &
 run_c=$!
 wait "$run_a"
 assert_eq 0 "$?" "run A exit code"

@@ -39,9 +39,9 @@ load_csv "$DATA/audit_cohort.csv"
 OUT=$TMP/out
 mkdir -p "$OUT"
 x() { printf '%s/AUD-2025Q4-%s.xml' "$OUT" "$1"; }
-restate() { assert_exit 0 "$PBR" run --period 2025Q4 --contract AUD --out "$OUT" --restate --reason "$1"; }
+restate() { assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract AUD --out "$OUT" --restate --reason "$1"; }
 
-assert_exit 0 "$PBR" run --period 2025Q4 --contract AUD --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract AUD --out "$OUT"
 assert_figs "$(x 1)" Header Kind=ORIGINAL StatementId=AUD-2025Q4-1
 assert_eq 0 "$(xcount "$(x 1)" /SettlementStatement/Header/Supersedes)" "original: no Supersedes"
 assert_figs "$(x 1)" Summary PeriodDuePence=105000 AmountDuePence=105000
@@ -128,7 +128,7 @@ assert_eq 4 "$(grep -c '^AUD-2025Q4-' "$LAST_OUT")" "history text: 4 statements"
 assert_exit 0 "$PBR" verify "$(x 4)"
 # a re-run now reissues seq 4 unchanged
 cp "$(x 4)" "$TMP/x4"
-assert_exit 0 "$PBR" run --period 2025Q4 --contract AUD --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract AUD --out "$OUT"
 assert_true "re-run after the chain: seq 4 byte-identical" cmp -s "$(x 4)" "$TMP/x4"
 assert_true "no seq 5" test ! -e "$(x 5)"
 assert_eq 4 "$(q "SELECT count(*) FROM pbr.settlement")" "ledger: 4 rows"

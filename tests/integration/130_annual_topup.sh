@@ -66,17 +66,17 @@ load_csv "$DATA/audit_topup.csv"
 OUT=$TMP/out
 mkdir -p "$OUT" "$TMP/early"
 ledger() { q "SELECT count(*) FROM pbr.settlement"; }
-run() { assert_exit 0 "$PBR" run --contract TOPUP --out "$OUT" --period "$@"; }
+run() { assert_exit 0 "$PBR" run --unsigned --contract TOPUP --out "$OUT" --period "$@"; }
 
 # ---- the reconciliation period cannot come first ----------------------------
 run 2025Q4
-assert_exit 65 "$PBR" run --contract TOPUP --out "$TMP/early" --period 2026Q3
+assert_exit 65 "$PBR" run --unsigned --contract TOPUP --out "$TMP/early" --period 2026Q3
 assert_one_line "$LAST_ERR" "2026Q3 before 2026Q1: one line on stderr"
 assert_match 'settle period 2026Q1 first' "$(cat "$LAST_ERR")" "names period 2026Q1 to settle first"
 assert_empty_dir "$TMP/early" "2026Q3 before 2026Q1: nothing written"
 assert_eq 1 "$(ledger)" "2026Q3 before 2026Q1: nothing recorded"
 run 2026Q1
-assert_exit 65 "$PBR" run --contract TOPUP --out "$TMP/early" --period 2026Q3
+assert_exit 65 "$PBR" run --unsigned --contract TOPUP --out "$TMP/early" --period 2026Q3
 assert_match 'settle period 2026Q2 first' "$(cat "$LAST_ERR")" "then names period 2026Q2"
 assert_empty_dir "$TMP/early" "2026Q3 before 2026Q2: nothing written"
 # a dry run of the reconciliation needs the earlier quarters too

@@ -32,14 +32,14 @@ OUT=$TMP/out
 mkdir -p "$OUT" "$TMP/early"
 
 # Q1 and Q2 are outside the range; Q3 is needed first
-assert_exit 65 "$PBR" run --contract TOPUP --out "$TMP/early" --period 2026Q3
+assert_exit 65 "$PBR" run --unsigned --contract TOPUP --out "$TMP/early" --period 2026Q3
 assert_match 'settle period 2026Q2 first' "$(cat "$LAST_ERR")" "names period 2026Q2 (not 2025Q4 or 2026Q1)"
 assert_empty_dir "$TMP/early" "nothing written"
-assert_exit 65 "$PBR" run --contract TOPUP --out "$TMP/early" --period 2025Q4
+assert_exit 65 "$PBR" run --unsigned --contract TOPUP --out "$TMP/early" --period 2025Q4
 assert_match 'does not cover' "$(cat "$LAST_ERR")" "2025Q4 (cohort 2024Q1) is outside the contract"
 
-assert_exit 0 "$PBR" run --contract TOPUP --out "$OUT" --period 2026Q2
-assert_exit 0 "$PBR" run --contract TOPUP --out "$OUT" --period 2026Q3
+assert_exit 0 "$PBR" run --unsigned --contract TOPUP --out "$OUT" --period 2026Q2
+assert_exit 0 "$PBR" run --unsigned --contract TOPUP --out "$OUT" --period 2026Q3
 X=$OUT/TOPUP-2026Q3-1.xml
 [ -s "$X" ] || die "no statement $X"
 assert_true "validates against the XSD" valid_xsd "$X"

@@ -78,7 +78,7 @@ load_csv "$DATA/audit_clawback.csv"
 OUT=$TMP/out
 mkdir -p "$OUT"
 ledger() { q "SELECT count(*) FROM pbr.settlement"; }
-run() { assert_exit 0 "$PBR" run --contract CLAW --out "$OUT" --period "$@"; }
+run() { assert_exit 0 "$PBR" run --unsigned --contract CLAW --out "$OUT" --period "$@"; }
 
 for p in 2025Q4 2026Q1 2026Q2 2026Q3; do
 	run "$p"
@@ -117,7 +117,7 @@ assert_eq 4 "$(ledger)" "four statements"
 
 # ---- restating a Q2 cohort after the year was reconciled ---------------------------
 sql -c "UPDATE pbr.cohort_member SET reoffence_count = 0 WHERE offender_ref = 'L01'" >/dev/null
-assert_exit 0 "$PBR" run --contract CLAW --out "$OUT" --period 2026Q1 --restate --reason "L01 conviction quashed"
+assert_exit 0 "$PBR" run --unsigned --contract CLAW --out "$OUT" --period 2026Q1 --restate --reason "L01 conviction quashed"
 R2=$OUT/CLAW-2026Q1-2.xml
 [ -s "$R2" ] || die "no restatement $R2"
 assert_match 'restate period 2026Q3' "$(cat "$LAST_ERR")" "note names period 2026Q3 to restate next"
@@ -131,14 +131,14 @@ assert_figs "$R2" Summary PeriodDuePence=100000 AmountDuePence=100000 \
 # The reconciliation's own cohort did not change, but what it pooled did:
 # a plain re-run refuses (exit 65), saying so.
 mkdir -p "$TMP/refused"
-assert_exit 65 "$PBR" run --contract CLAW --out "$TMP/refused" --period 2026Q3
+assert_exit 65 "$PBR" run --unsigned --contract CLAW --out "$TMP/refused" --period 2026Q3
 assert_match 'CLAW-2026Q1-1' "$(cat "$LAST_ERR")" "refusal names the superseded pooled statement"
 assert_match 'CLAW-2026Q1-2' "$(cat "$LAST_ERR")" "refusal names the statement now in force"
 assert_match '\-\-restate' "$(cat "$LAST_ERR")" "refusal says to use --restate"
 assert_empty_dir "$TMP/refused" "refused re-run writes nothing"
 assert_eq 5 "$(ledger)" "refused re-run records nothing"
 
-assert_exit 0 "$PBR" run --contract CLAW --out "$OUT" --period 2026Q3 --restate --reason "pool the restated Q2"
+assert_exit 0 "$PBR" run --unsigned --contract CLAW --out "$OUT" --period 2026Q3 --restate --reason "pool the restated Q2"
 R4=$OUT/CLAW-2026Q3-2.xml
 [ -s "$R4" ] || die "no restatement $R4"
 assert_true "$(basename "$R4") validates against the XSD" valid_xsd "$R4"

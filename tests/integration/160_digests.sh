@@ -44,7 +44,7 @@ rows() {
 }
 sha() { sha256sum | cut -d' ' -f1; }
 
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
 for c in AUD:CPAU AUD2:CPAV; do
 	contract=${c%%:*}
 	cpa=${c#*:}

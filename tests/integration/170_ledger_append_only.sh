@@ -14,7 +14,7 @@ sql_file "$DATA/audit_ref.sql"
 load_csv "$DATA/audit_cohort.csv"
 OUT=$TMP/out
 mkdir -p "$OUT"
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
 X=$OUT/AUD-2025Q4-1.xml
 [ -s "$X" ] || die "no statement $X"
 assert_eq t "$(q "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")" "connected as a superuser"

@@ -37,7 +37,7 @@ rm -f "$X" "$A" "$X2" "$A2"
 printf '<?xml version="1.0"?><SettlementStatement' >"$OUT/.AUD-2025Q4-1.xml.tmp.999999"
 printf 'offender_ref,pcc' >"$OUT/.AUD-2025Q4-annex.csv.tmp.999999"
 # reissued with no signing key given: the stored, signed bytes come back
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
 assert_match 'reissued' "$(cat "$LAST_OUT")" "the run says the statements were reissued"
 for f in "$X" "$A" "$X2" "$A2"; do
 	assert_true "$(basename "$f") reissued byte-identical" cmp -s "$f" "$SAVE/$(basename "$f")"
@@ -49,17 +49,17 @@ assert_exit 0 "$PBR" verify "$X" --cert "$TMP/c.pem"
 
 # ---- only the statement lost ------------------------------------------------------
 rm -f "$X"
-assert_exit 0 "$PBR" run --period 2025Q4 --contract AUD --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract AUD --out "$OUT"
 assert_true "statement alone reissued byte-identical" cmp -s "$X" "$SAVE/AUD-2025Q4-1.xml"
 assert_true "annex untouched" cmp -s "$A" "$SAVE/AUD-2025Q4-1-annex.csv"
 # ---- only the annex lost ---------------------------------------------------------
 rm -f "$A"
-assert_exit 0 "$PBR" run --period 2025Q4 --contract AUD --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract AUD --out "$OUT"
 assert_true "annex alone reissued byte-identical" cmp -s "$A" "$SAVE/AUD-2025Q4-1-annex.csv"
 assert_true "statement unchanged" cmp -s "$X" "$SAVE/AUD-2025Q4-1.xml"
 # ---- into a new, empty directory (the original one lost) -------------------------
 mkdir -p "$TMP/new"
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$TMP/new"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$TMP/new"
 for f in AUD-2025Q4-1.xml AUD-2025Q4-1-annex.csv AUD2-2025Q4-1.xml AUD2-2025Q4-1-annex.csv; do
 	assert_true "$f reissued into a new directory byte-identical" cmp -s "$TMP/new/$f" "$SAVE/$f"
 done
@@ -78,7 +78,7 @@ assert_fig "$R" Cohort/TotalPence 115000
 cp "$R" "$RA" "$SAVE/"
 after=$(ledger_dump)
 rm -f "$R" "$RA"
-assert_exit 0 "$PBR" run --period 2025Q4 --contract AUD --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract AUD --out "$OUT"
 assert_true "restatement reissued byte-identical" cmp -s "$R" "$SAVE/AUD-2025Q4-2.xml"
 assert_true "restatement annex reissued byte-identical" cmp -s "$RA" "$SAVE/AUD-2025Q4-2-annex.csv"
 assert_true "the superseded statement is not rewritten" cmp -s "$X" "$SAVE/AUD-2025Q4-1.xml"

@@ -28,7 +28,7 @@ sql_file "$DATA/audit_ref.sql"
 load_csv "$DATA/audit_cohort.csv"
 OUT=$TMP/out
 mkdir -p "$OUT"
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
 X=$OUT/AUD-2025Q4-1.xml
 [ -s "$X" ] || die "no statement $X"
 assert_figs "$X" Cohort TotalPence=105000 ActualBinary=22000000000 BinaryImprovement=2900000000

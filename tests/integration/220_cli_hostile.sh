@@ -14,7 +14,7 @@ load_csv "$DATA/basic_cohort.csv"
 sql -c "DELETE FROM pbr.cohort_member WHERE cohort_quarter = '2024Q2'" >/dev/null
 # one statement in the ledger, so history has something to lose
 mkdir -p "$TMP/good"
-"$PBR" run --period 2025Q4 --contract NORTH --out "$TMP/good" >"$TMP/run.out" 2>&1 ||
+"$PBR" run --unsigned --period 2025Q4 --contract NORTH --out "$TMP/good" >"$TMP/run.out" 2>&1 ||
 	{ cat "$TMP/run.out"; die "the first run failed"; }
 
 # a fingerprint of the schema: every table with its row count
@@ -66,20 +66,20 @@ next_out() { printf '%s/out%d' "$TMP" $((n + 1)); }
 for v in "$SQLI_C" "NORTH'; DROP TABLE pbr.settlement; --" "NORTH;" "NORTH OR 1=1" \
 	"$LONG" "" $'NORTH\nX' $'NORTH\tX' $'NORTH\r' "NORTH%" "NORTH*" "north" \
 	"NОRTH" "N\\" '$1' "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456"; do
-	usage "run --contract '${v:0:40}'" run --period 2025Q4 --contract "$v" --out "$(next_out)"
+	usage "run --contract '${v:0:40}'" run --unsigned --period 2025Q4 --contract "$v" --out "$(next_out)"
 done
-usage "run --contract x2, one bad" run --period 2025Q4 --contract NORTH --contract "$SQLI_C" --out "$(next_out)"
+usage "run --contract x2, one bad" run --unsigned --period 2025Q4 --contract NORTH --contract "$SQLI_C" --out "$(next_out)"
 for v in "$SQLI_P" "2025Q4;" "$LONG" "$LONGQ" "" $'2025Q4\n' $'2025Q4\r' "2025Q４" "2025Q4 " "0999Q4" "1001Q3"; do
-	usage "run --period '${v:0:40}'" run --period "$v" --out "$(next_out)"
+	usage "run --period '${v:0:40}'" run --unsigned --period "$v" --out "$(next_out)"
 done
-usage "run --reason overlong" run --period 2025Q4 --out "$(next_out)" --restate --reason "$LONG"
-usage "run --reason empty" run --period 2025Q4 --out "$(next_out)" --restate --reason ""
-usage "run --reason with a newline" run --period 2025Q4 --out "$(next_out)" --restate \
+usage "run --reason overlong" run --unsigned --period 2025Q4 --out "$(next_out)" --restate --reason "$LONG"
+usage "run --reason empty" run --unsigned --period 2025Q4 --out "$(next_out)" --restate --reason ""
+usage "run --reason with a newline" run --unsigned --period 2025Q4 --out "$(next_out)" --restate \
 	--reason "$(printf 'a\nDROP TABLE pbr.settlement')"
-usage "run --reason with ESC" run --period 2025Q4 --out "$(next_out)" --restate \
+usage "run --reason with ESC" run --unsigned --period 2025Q4 --out "$(next_out)" --restate \
 	--reason "$(printf 'a\033[2J')"
-usage "run, overlong unknown option" run --period 2025Q4 --out "$(next_out)" "--$LONG"
-usage "run, --period=" run --period= --out "$(next_out)"
+usage "run, overlong unknown option" run --unsigned --period 2025Q4 --out "$(next_out)" "--$LONG"
+usage "run, --period=" run --unsigned --period= --out "$(next_out)"
 
 # ---- history --------------------------------------------------------------------
 for v in "$SQLI_C" "$LONG" "" "NORTH' OR '1'='1" "north"; do

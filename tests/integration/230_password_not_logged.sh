@@ -60,9 +60,9 @@ NODB="host=$PGHOST port=$PGPORT dbname=nosuchdb user=$PGUSER password=$PW"
 for form in KW URI NODB; do
 	db=${!form}
 	n1=$((n + 1))
-	no_secret "$form run" 69 "$db" run --period 2025Q4 --out "$TMP/out$n1"
+	no_secret "$form run" 69 "$db" run --unsigned --period 2025Q4 --out "$TMP/out$n1"
 	assert_empty_dir "$TMP/out$n1" "$form run: nothing written"
-	no_secret "$form run --dry-run" 69 "$db" run --period 2025Q4 --out "$TMP/out$((n + 1))" --dry-run
+	no_secret "$form run --dry-run" 69 "$db" run --unsigned --period 2025Q4 --out "$TMP/out$((n + 1))" --dry-run
 	no_secret "$form verify" 69 "$db" verify "$DRAFT"
 	no_secret "$form migrate" 69 "$db" migrate
 	no_secret "$form import" 69 "$db" import cohort "$DATA/basic_cohort.csv"
@@ -73,7 +73,7 @@ done
 no_secret "--db= form" 69 "--db=$KW" history
 no_secret "--db= form after the command" 69 "--db=$URI" history
 CHECKS=$((CHECKS + 1))
-PGPASSWORD=$PW "$PBR" --db "host=$PGHOST port=$PGPORT dbname=nosuchdb user=nobody" run \
+PGPASSWORD=$PW "$PBR" --db "host=$PGHOST port=$PGPORT dbname=nosuchdb user=nobody" run --unsigned \
 	--period 2025Q4 --out "$TMP/draft" >"$LAST_OUT" 2>"$LAST_ERR"
 got=$?
 if [ "$got" -eq 69 ] && ! grep -qF "$PW" "$LAST_OUT" "$LAST_ERR"; then

@@ -172,8 +172,8 @@ A=$TMP/single
 B=$TMP/federated
 mkdir -p "$A" "$B"
 for p in "${PERIODS[@]}"; do
-	assert_exit 0 "$PBR" run --period "$p" --out "$A"
-	assert_exit 0 env PGDATABASE="$FED" "$PBR" run --period "$p" --out "$B"
+	assert_exit 0 "$PBR" run --unsigned --period "$p" --out "$A"
+	assert_exit 0 env PGDATABASE="$FED" "$PBR" run --unsigned --period "$p" --out "$B"
 done
 
 files_a=$(cd "$A" && find . -type f -printf '%P\n' | LC_ALL=C sort | paste -sd' ' -)

@@ -13,7 +13,7 @@ migrate
 assert_exit 0 "$PBR" demo-data --members 20000 --seed 1
 OUT=$TMP/out
 mkdir -p "$OUT"
-assert_exit 0 "$PBR" run --period "$PERIOD" --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period "$PERIOD" --out "$OUT"
 
 # column number of a header name
 col() { head -1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }

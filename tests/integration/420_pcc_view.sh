@@ -13,8 +13,8 @@ migrate
 assert_exit 0 "$PBR" demo-data --members 20000 --seed 1
 OUT=$TMP/out
 mkdir -p "$OUT"
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$OUT"
-assert_exit 0 "$PBR" run --period 2026Q1 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2026Q1 --out "$OUT"
 contract=$(q "SELECT c.id FROM pbr.contract c JOIN pbr.pcc_area p ON p.cpa_code = c.cpa_code WHERE p.code = '$PCC'")
 [ -n "$contract" ] || die "no contract for $PCC"
 X1=$OUT/$contract-2025Q4-1.xml

@@ -35,7 +35,7 @@ migrate
 assert_exit 0 "$PBR" demo-data --members 20000 --seed 1
 OUT=$TMP/out
 mkdir -p "$OUT"
-assert_exit 0 "$PBR" run --period 2025Q4 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
 tariff_file T2024 >"$TMP/same.tariff"
 sed 's/^/    /' "$TMP/same.tariff"
 ledger_before=$(q "SELECT count(*) FROM pbr.settlement")
@@ -73,7 +73,7 @@ assert_eq "$(sha256sum <"${D%.xml}-annex.csv" | cut -d' ' -f1)" "$(sx "$D" Heade
 # Hand-made cohort, contract OV: binary price raised by X
 # =============================================================================
 sql_file "$DATA/oversight_ref.sql"
-assert_exit 0 "$PBR" run --period 2025Q4 --contract OV --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract OV --out "$OUT"
 X=$OUT/OV-2025Q4-1.xml
 # B by hand: sum of w * (p - y * 10^6) over the four members
 B=$((10000 * 400000 + 15000 * 600000 + 10000 * (300000 - 1000000) + 15000 * 500000))

@@ -100,7 +100,7 @@ sql_file "$DATA/monitor_ref.sql"
 OUT=$TMP/out
 mkdir -p "$OUT"
 for P in 2025Q2 2025Q3 2025Q4 2026Q1 2026Q2; do
-	assert_exit 0 "$PBR" run --period "$P" --out "$OUT"
+	assert_exit 0 "$PBR" run --unsigned --period "$P" --out "$OUT"
 done
 
 A5=$OUT/MONA-2026Q2-1.xml

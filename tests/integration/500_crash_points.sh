@@ -16,7 +16,7 @@ make_template 20000
 fresh_db "${PGDATABASE}_ref"
 REF=$TMP/ref
 mkdir -p "$REF"
-PGDATABASE=${PGDATABASE}_ref "$PBR" run --period "$PERIOD" "${CONTRACTS[@]}" --out "$REF" >/dev/null ||
+PGDATABASE=${PGDATABASE}_ref "$PBR" run --unsigned --period "$PERIOD" "${CONTRACTS[@]}" --out "$REF" >/dev/null ||
 	die "reference run failed"
 assert_eq 6 "$(find "$REF" -type f | wc -l | tr -d ' ')" "reference run wrote 3 statements and 3 annexes"
 
@@ -30,7 +30,7 @@ for mode in exit abort; do
 		mkdir -p "$dir"
 		fresh_db "$db"
 		PGDATABASE=$db PBR_CRASH_AT=$point PBR_CRASH_MODE=$mode \
-			"$FAULTY" run --period "$PERIOD" "${CONTRACTS[@]}" --out "$dir" >/dev/null 2>&1
+			"$FAULTY" run --unsigned --period "$PERIOD" "${CONTRACTS[@]}" --out "$dir" >/dev/null 2>&1
 		rc=$?
 		if [ "$mode" = exit ]; then want=97; else want=134; fi
 		assert_eq "$want" "$rc" "$label: the process stopped there"

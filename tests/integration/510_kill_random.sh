@@ -15,7 +15,7 @@ fresh_db "${PGDATABASE}_ref"
 REF=$TMP/ref
 mkdir -p "$REF"
 t0=$(date +%s%N)
-PGDATABASE=${PGDATABASE}_ref "$PBR" run --period "$PERIOD" "${CONTRACTS[@]}" --out "$REF" >/dev/null ||
+PGDATABASE=${PGDATABASE}_ref "$PBR" run --unsigned --period "$PERIOD" "${CONTRACTS[@]}" --out "$REF" >/dev/null ||
 	die "reference run failed"
 span_us=$((($(date +%s%N) - t0) / 1000))
 echo "a whole run takes about ${span_us} µs; kills fall in 0..120% of that"
@@ -27,7 +27,7 @@ for i in $(seq 1 "$KILLS"); do
 	rm -rf "$dir" && mkdir -p "$dir"
 	fresh_db "$db"
 	delay_us=$(((RANDOM * 32768 + RANDOM) % (span_us * 12 / 10 + 1)))
-	PGDATABASE=$db "$PBR" run --period "$PERIOD" "${CONTRACTS[@]}" --out "$dir" >/dev/null 2>&1 &
+	PGDATABASE=$db "$PBR" run --unsigned --period "$PERIOD" "${CONTRACTS[@]}" --out "$dir" >/dev/null 2>&1 &
 	pid=$!
 	sleep "$(printf '0.%06d' "$delay_us")"
 	if kill -9 "$pid" 2>/dev/null; then killed_mid=$((killed_mid + 1)); fi

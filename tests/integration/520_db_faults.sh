@@ -32,7 +32,7 @@ mkfifo "$TMP/hold"
 holder=$!
 exec 9>"$TMP/hold"
 sleep 0.5
-"$PBR" run --period 2025Q4 --contract CRC01 --out "$OUT" >"$TMP/run.out" 2>"$TMP/run.err" &
+"$PBR" run --unsigned --period 2025Q4 --contract CRC01 --out "$OUT" >"$TMP/run.out" 2>"$TMP/run.err" &
 runner=$!
 sleep 0.5
 owner=postgres
@@ -52,7 +52,7 @@ assert_eq 1 "$(wc -l <"$TMP/run.err" | tr -d ' ')" "stopped mid-run: one line on
 assert_eq 0 "$(find "$OUT" -name '*.xml' -o -name '*.csv' | wc -l | tr -d ' ')" "stopped mid-run: nothing at a final name"
 
 # 2. Refused at start: the server is down.
-assert_exit 69 "$PBR" run --period 2025Q4 --contract CRC01 --out "$OUT"
+assert_exit 69 "$PBR" run --unsigned --period 2025Q4 --contract CRC01 --out "$OUT"
 tried=$((tried + 1))
 assert_eq 1 "$(wc -l <"$LAST_ERR" | tr -d ' ')" "refused: one line on stderr"
 assert_match "cannot connect" "$(cat "$LAST_ERR")" "refused: says it cannot connect"
@@ -64,7 +64,7 @@ tried=$((tried + 1))
 # shellcheck disable=SC1091
 . "$PG/env"
 export PGDATABASE=faults
-assert_exit 0 "$PBR" run --period 2025Q4 --contract CRC01 --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract CRC01 --out "$OUT"
 assert_eq 1 "$(q "SELECT count(*) FROM pbr.settlement")" "after the restart: one ledger row"
 assert_true "after the restart: the statement is there" [ -f "$OUT/CRC01-2025Q4-1.xml" ]
 echo "database faults tried: $tried"

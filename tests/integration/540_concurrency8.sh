@@ -19,7 +19,7 @@ for period in 2025Q4 2026Q1; do
 		if [ "$set" != ALL ]; then
 			for c in $set; do args+=(--contract "$c"); done
 		fi
-		timeout 120 "$PBR" run --period "$period" "${args[@]}" --out "$OUT" \
+		timeout 120 "$PBR" run --unsigned --period "$period" "${args[@]}" --out "$OUT" \
 			>"$TMP/r$i.out" 2>"$TMP/r$i.err" &
 		pids+=($!)
 		i=$((i + 1))

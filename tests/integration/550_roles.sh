@@ -22,7 +22,7 @@ cpa_b=$(q "SELECT cpa_code FROM pbr.contract WHERE provider_id = 'PRV02'")
 
 # finance settles
 mkdir -p "$TMP/out"
-assert_exit 0 as "$FIN" "$PBR" run --period 2025Q4 --out "$TMP/out"
+assert_exit 0 as "$FIN" "$PBR" run --unsigned --period 2025Q4 --out "$TMP/out"
 assert_eq 21 "$(q "SELECT count(*) FROM pbr.settlement")" "finance settled 21 contracts"
 assert_fails "finance cannot UPDATE the ledger" as "$FIN" q "UPDATE pbr.settlement SET total_pence = 0"
 assert_fails "finance cannot DELETE from the ledger" as "$FIN" q "DELETE FROM pbr.settlement"
@@ -33,7 +33,7 @@ assert_fails "even the owner cannot UPDATE the ledger" q "UPDATE pbr.settlement 
 assert_eq 21 "$(as "$REG" q "SELECT count(*) FROM pbr.statement_in_force")" "regulator reads every statement"
 assert_fails "regulator reads no offender row" as "$REG" q "SELECT count(*) FROM pbr.cohort_member"
 assert_fails "regulator cannot write the ledger" as "$REG" q "INSERT INTO pbr.settlement SELECT * FROM pbr.settlement LIMIT 1"
-assert_fails "regulator cannot settle" as "$REG" "$PBR" run --period 2026Q1 --out "$TMP/out"
+assert_fails "regulator cannot settle" as "$REG" "$PBR" run --unsigned --period 2026Q1 --out "$TMP/out"
 
 # CRCs
 own=$(q "SELECT count(*) FROM pbr.cohort_member WHERE cpa_code = '$cpa_a'")
@@ -45,6 +45,6 @@ assert_eq 1 "$(as "$CRCA" q "SELECT count(*) FROM pbr.statement_in_force")" "CRC
 assert_eq CRC01 "$(as "$CRCA" q "SELECT contract_id FROM pbr.settlement")" "... and it is its own"
 assert_fails "CRC A cannot insert cohort rows" as "$CRCA" q "INSERT INTO pbr.cohort_member (offender_ref, cohort_quarter, cpa_code) VALUES ('x', '2024Q1', '$cpa_a')"
 assert_fails "CRC A cannot write the ledger" as "$CRCA" q "INSERT INTO pbr.settlement SELECT * FROM pbr.settlement"
-assert_fails "CRC A cannot settle" as "$CRCA" "$PBR" run --period 2026Q1 --out "$TMP/out"
+assert_fails "CRC A cannot settle" as "$CRCA" "$PBR" run --unsigned --period 2026Q1 --out "$TMP/out"
 assert_fails "CRC A cannot create logins" as "$CRCA" q "SELECT pbr.create_crc_login('x_$S', 'PRV01')"
 finish

@@ -90,7 +90,7 @@ same_as_reference() {
 # reference, then re-run again and require byte-identical files.
 recover() {
 	local db=$1 dir=$2 label=$3 out
-	if ! PGDATABASE=$db "$PBR" run --period "$PERIOD" "${CONTRACTS[@]}" --out "$dir" >"$TMP/rerun.out" 2>&1; then
+	if ! PGDATABASE=$db "$PBR" run --unsigned --period "$PERIOD" "${CONTRACTS[@]}" --out "$dir" >"$TMP/rerun.out" 2>&1; then
 		fail "$label: re-run after the fault failed: $(tail -1 "$TMP/rerun.out")"
 		return
 	fi
@@ -100,7 +100,7 @@ recover() {
 		return
 	fi
 	rm -rf "$TMP/again" && cp -a "$dir" "$TMP/again"
-	PGDATABASE=$db "$PBR" run --period "$PERIOD" "${CONTRACTS[@]}" --out "$dir" >/dev/null 2>&1
+	PGDATABASE=$db "$PBR" run --unsigned --period "$PERIOD" "${CONTRACTS[@]}" --out "$dir" >/dev/null 2>&1
 	if ! diff -r "$dir" "$TMP/again" >/dev/null; then
 		fail "$label: a second re-run changed the files"
 		return
