@@ -1,8 +1,10 @@
 /*
- * cmd_verify.c - pbr-settle verify FILE.xml [--cert PEM]: checks a
- * statement against the XSD, its signature, the ledger's recorded digest,
- * the annex beside it, and recomputes every figure from the database.
- * Exit 0 when everything matches, 1 with the list of differences.
+ * cmd_verify.c - pbr-settle verify FILE.xml [--cert PEM] [--allow-unsigned]:
+ * checks a statement against the XSD, its signature, the ledger's recorded
+ * digest, the annex beside it, and recomputes every figure from the
+ * database.  Exit 0 when everything matches, 1 with the list of
+ * differences, or when the statement is NOT SIGNED (SPEC 7) unless
+ * --allow-unsigned.
  */
 #include "commands.h"
 #include "db.h"
@@ -17,6 +19,7 @@
 #include <inttypes.h>
 #include <libxml/parser.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +31,12 @@
 
 struct verdict {
 	int differences;
+	bool not_signed;      /* no signature, and that is not accepted */
+};
+
+struct verify_opts {
+	const char *cert;       /* --cert: the signer's certificate, or NULL */
+	bool allow_unsigned;    /* --allow-unsigned */
 };
 
 static void differ(struct verdict *v, const char *fmt, ...)
@@ -217,21 +226,22 @@ static int read_header(xmlDocPtr doc, struct header *h)
 	return pbr_contract_id_ok(h->contract) ? 0 : -1;
 }
 
-/* The ledger row of a FINAL statement: digest, basis and what it superseded. */
+/* The ledger row of a FINAL statement (digest, basis) and the figures of
+ * the statement it supersedes (a restatement, or a draft shaped as one). */
 struct ledger_row {
 	bool present;
 	char digest[65];
 	char *basis;
+	bool has_superseded;
 	int64_t superseded_period_due, superseded_total;
 };
 
-static int read_ledger(PGconn *conn, const char *id, struct ledger_row *l)
+static int read_ledger(PGconn *conn, const struct header *h, struct ledger_row *l)
 {
-	const char *params[1] = { id };
+	const char *params[1] = { h->statement_id };
 	PGresult *res = pbr_db_query(conn, "reading the ledger",
-		"SELECT s.statement_digest, s.recon_basis, p.period_due_pence, p.total_pence"
-		" FROM pbr.settlement s LEFT JOIN pbr.settlement p ON p.statement_id = s.supersedes"
-		" WHERE s.statement_id = $1", 1, params);
+		"SELECT statement_digest, recon_basis FROM pbr.settlement"
+		" WHERE statement_id = $1", 1, params);
 
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
@@ -239,9 +249,22 @@ static int read_ledger(PGconn *conn, const char *id, struct ledger_row *l)
 		l->present = true;
 		snprintf(l->digest, sizeof l->digest, "%s", PQgetvalue(res, 0, 0));
 		l->basis = strdup(PQgetvalue(res, 0, 1));
-		pbr_parse_int64(PQgetvalue(res, 0, 2), &l->superseded_period_due);
-		pbr_parse_int64(PQgetvalue(res, 0, 3), &l->superseded_total);
 	}
+	PQclear(res);
+	if (l->present && l->basis == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	if (h->supersedes[0] == '\0')
+		return 0;
+	params[0] = h->supersedes;
+	res = pbr_db_query(conn, "reading the superseded statement",
+		"SELECT period_due_pence, total_pence FROM pbr.settlement"
+		" WHERE statement_id = $1", 1, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) == 1 &&
+	    pbr_parse_int64(PQgetvalue(res, 0, 0), &l->superseded_period_due) == 0 &&
+	    pbr_parse_int64(PQgetvalue(res, 0, 1), &l->superseded_total) == 0)
+		l->has_superseded = true;
 	PQclear(res);
 	return 0;
 }
@@ -293,7 +316,7 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 	s.reason = h->reason ? strdup(h->reason) : NULL;
 	s.run_id = h->run_id;
 	snprintf(s.created_at, sizeof s.created_at, "%s", h->created_at);
-	if (s.restatement && l->present) {
+	if (s.restatement && l->has_superseded) {
 		s.has_previous_total = true;
 		s.previous_total = l->superseded_total;
 		s.previous_period_due = l->superseded_period_due;
@@ -340,30 +363,38 @@ static char *read_file(const char *path, size_t *len, int *rc)
 	return NULL;
 }
 
-static int verify_signature(xmlDocPtr doc, const char *cert, struct verdict *v)
+/* SPEC 7: a statement without a signature is NOT SIGNED, a failure unless
+ * --allow-unsigned (and never when a certificate to check was given). */
+static int verify_signature(xmlDocPtr doc, const struct verify_opts *o,
+			    struct verdict *v)
 {
 	char msg[256];
 	int ok;
 
 	if (!pbr_has_signature(doc)) {
-		if (cert)
-			differ(v, "signature: the statement is not signed");
-		else
-			printf("note signature: the statement is not signed\n");
+		if (o->cert)
+			differ(v, "signature: the statement is NOT SIGNED, so it cannot be checked against %s",
+			       o->cert);
+		else if (o->allow_unsigned)
+			printf("note NOT SIGNED: the statement carries no signature (accepted: --allow-unsigned)\n");
+		else {
+			printf("NOT SIGNED: the statement carries no signature (--allow-unsigned checks the rest anyway)\n");
+			v->not_signed = true;
+		}
 		return 0;
 	}
-	ok = pbr_verify_signature(doc, cert, msg, sizeof msg);
+	ok = pbr_verify_signature(doc, o->cert, msg, sizeof msg);
 	if (ok < 0)
 		return pbr_error(EX_SOFTWARE, "signature check failed: %s", msg);
 	if (ok == 0)
 		differ(v, "signature: %s", msg);
 	else
-		printf("ok signature valid (%s)\n", cert ? "key of the given certificate" :
+		printf("ok signature valid (%s)\n", o->cert ? "key of the given certificate" :
 			"embedded certificate, not checked against a trusted one: pass --cert");
 	return 0;
 }
 
-static int verify_file(const char *path, const char *cert)
+static int verify_file(const char *path, const struct verify_opts *o)
 {
 	struct verdict v = { 0 };
 	struct pbr_xml_problem problem;
@@ -393,7 +424,7 @@ static int verify_file(const char *path, const char *cert)
 		rc = PBR_EX_MISMATCH;
 		goto cleanup;
 	}
-	if ((rc = verify_signature(doc, cert, &v)) != 0)
+	if ((rc = verify_signature(doc, o, &v)) != 0)
 		goto cleanup;
 	if (read_header(doc, &h) != 0) {
 		rc = pbr_error(EX_DATAERR, "%s: header lacks a valid contract id", path);
@@ -406,7 +437,7 @@ static int verify_file(const char *path, const char *cert)
 	}
 	if (pbr_db_exec(conn, "starting the snapshot",
 			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0 ||
-	    (rc = read_ledger(conn, h.statement_id, &l)) != 0) {
+	    (rc = read_ledger(conn, &h, &l)) != 0) {
 		rc = rc ? rc : pbr_db_failure_code(conn);
 		goto cleanup;
 	}
@@ -422,15 +453,23 @@ static int verify_file(const char *path, const char *cert)
 	check_annex(path, &h, &v);
 	rc = recompute(conn, doc, &h, &l, &v);
 	if (rc == 0 && v.differences > 0) {
-		printf("%s: %d difference%s\n", path, v.differences, v.differences == 1 ? "" : "s");
+		printf("%s: %d difference%s%s\n", path, v.differences, v.differences == 1 ? "" : "s",
+		       v.not_signed ? ", and NOT SIGNED" : "");
+		rc = PBR_EX_MISMATCH;
+	} else if (rc == 0 && v.not_signed) {
+		printf("%s: NOT SIGNED (every other check passed)\n", path);
 		rc = PBR_EX_MISMATCH;
 	} else if (rc == 0) {
 		printf("%s: verified\n", path);
 	}
 cleanup:
 	if (rc == PBR_EX_MISMATCH && v.differences > 0)
-		fprintf(stderr, "pbr-settle: %s does not verify: %d difference%s (listed on stdout)\n",
-			path, v.differences, v.differences == 1 ? "" : "s");
+		fprintf(stderr, "pbr-settle: %s does not verify: %d difference%s%s (listed on stdout)\n",
+			path, v.differences, v.differences == 1 ? "" : "s",
+			v.not_signed ? ", and NOT SIGNED" : "");
+	else if (rc == PBR_EX_MISMATCH && v.not_signed)
+		fprintf(stderr, "pbr-settle: %s is NOT SIGNED (--allow-unsigned accepts an unsigned statement)\n",
+			path);
 	free(l.basis);
 	free(h.reason);
 	if (doc)
@@ -441,25 +480,60 @@ cleanup:
 	return rc;
 }
 
+static void usage(FILE *f)
+{
+	fputs("Usage: pbr-settle verify FILE.xml [--cert PEM] [--allow-unsigned]\n"
+	      "\n"
+	      "Checks a settlement statement: the XSD, every signature, the ledger's\n"
+	      "recorded digest, the annex beside it, and every figure recomputed from\n"
+	      "the database.\n"
+	      "\n"
+	      "  --cert PEM          the signer's certificate: the signature must be made\n"
+	      "                      with its key (without it, the embedded certificate's\n"
+	      "                      key is used: integrity, not identity)\n"
+	      "  --allow-unsigned    accept a statement that carries no signature\n"
+	      "  --help              this text\n"
+	      "\n"
+	      "Exit 0 verified; 1 a difference (one MISMATCH line each on stdout), or\n"
+	      "NOT SIGNED without --allow-unsigned; 64 usage; 65 unreadable statement;\n"
+	      "66 missing file; 69 database unavailable.\n", f);
+}
+
 int cmd_verify(int argc, char **argv)
 {
+	enum { OPT_CERT = 256, OPT_ALLOW_UNSIGNED, OPT_HELP };
 	static const struct option longopts[] = {
-		{ "cert", required_argument, NULL, 'c' },
+		{ "cert", required_argument, NULL, OPT_CERT },
+		{ "allow-unsigned", no_argument, NULL, OPT_ALLOW_UNSIGNED },
+		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cert = NULL;
+	struct verify_opts o = { .cert = NULL, .allow_unsigned = false };
 	int c;
 
 	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c != 'c')
-			return pbr_error(EX_USAGE, "usage: pbr-settle verify FILE.xml [--cert PEM]");
-		cert = optarg;
+	optind = 0;     /* GNU: full reinitialisation */
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CERT:
+			o.cert = optarg;
+			break;
+		case OPT_ALLOW_UNSIGNED:
+			o.allow_unsigned = true;
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			return 0;
+		case ':':
+			return pbr_error(EX_USAGE, "verify: option '%s' needs a value", argv[optind - 1]);
+		default:
+			return pbr_error(EX_USAGE, "verify: unknown option '%s' (try --help)",
+					 argv[optind - 1]);
+		}
 	}
 	if (optind + 1 != argc)
-		return pbr_error(EX_USAGE, "usage: pbr-settle verify FILE.xml [--cert PEM]");
-	if (cert && access(cert, R_OK) != 0)
-		return pbr_error(EX_NOINPUT, "cannot read certificate %s", cert);
-	return verify_file(argv[optind], cert);
+		return pbr_error(EX_USAGE, "usage: pbr-settle verify FILE.xml [--cert PEM] [--allow-unsigned]");
+	if (o.cert && access(o.cert, R_OK) != 0)
+		return pbr_error(EX_NOINPUT, "cannot read certificate %s", o.cert);
+	return verify_file(argv[optind], &o);
 }

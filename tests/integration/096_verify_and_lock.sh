@@ -51,16 +51,25 @@ assert_true "the waiting run wrote the same statement" \
 
 # ---- verify ---------------------------------------------------------------------
 X=$TMP/out/NORTH-2025Q4-1.xml
-assert_exit 0 "$PBR" verify "$X"
+# SPEC 7: an unsigned statement is NOT SIGNED (exit 1) unless --allow-unsigned
+assert_exit 1 "$PBR" verify "$X"
+assert_match '^NOT SIGNED' "$(cat "$LAST_OUT")" "unsigned: verify says NOT SIGNED"
+assert_match 'NOT SIGNED \(every other check passed\)' "$(cat "$LAST_OUT")" "unsigned: the rest was checked"
+assert_eq 0 "$(grep -c MISMATCH "$LAST_OUT")" "unsigned: no MISMATCH line"
+assert_one_line "$LAST_ERR" "unsigned: stderr"
+assert_match 'NOT SIGNED' "$(cat "$LAST_ERR")" "unsigned: stderr says NOT SIGNED"
+assert_exit 0 "$PBR" verify --allow-unsigned "$X"
+assert_match 'verified' "$(cat "$LAST_OUT")" "--allow-unsigned: verified"
+assert_match 'note NOT SIGNED' "$(cat "$LAST_OUT")" "--allow-unsigned: still notes it"
 sed 's|<TotalPence>310780</TotalPence>|<TotalPence>310781</TotalPence>|' "$X" >"$TMP/tampered.xml"
 cp "$TMP/out/NORTH-2025Q4-1-annex.csv" "$TMP/tampered-annex.csv"
-assert_exit 1 "$PBR" verify "$TMP/tampered.xml"
+assert_exit 1 "$PBR" verify --allow-unsigned "$TMP/tampered.xml"
 assert_true "the mismatch names TotalPence" grep -q TotalPence "$LAST_OUT"
-assert_exit 66 "$PBR" verify "$TMP/none.xml"
+assert_exit 66 "$PBR" verify --allow-unsigned "$TMP/none.xml"
 # inputs changed after settlement: the recomputation differs
 sql -c "UPDATE pbr.cohort_member SET reoffence_count = 0 WHERE offender_ref = 'M02'" >/dev/null
-assert_exit 1 "$PBR" verify "$X"
+assert_exit 1 "$PBR" verify --allow-unsigned "$X"
 sql -c "UPDATE pbr.cohort_member SET reoffence_count = 2 WHERE offender_ref = 'M02'" >/dev/null
-assert_exit 0 "$PBR" verify "$X"
+assert_exit 0 "$PBR" verify --allow-unsigned "$X"
 
 finish

@@ -99,7 +99,20 @@ assert_eq 0 "$(grep -c 'MISMATCH.*Pence' "$LAST_OUT")" "no figure mismatch with 
 mkdir -p "$TMP/plain"
 assert_exit 0 "$PBR" run --period 2025Q4 --contract AUD --out "$TMP/plain" --dry-run
 assert_exit 1 "$PBR" verify "$TMP/plain/AUD-2025Q4-draft.xml" --cert "$TMP/signer.crt"
-assert_match 'not signed' "$(cat "$LAST_OUT")" "verify --cert of an unsigned statement: not signed"
+assert_match 'NOT SIGNED' "$(cat "$LAST_OUT")" "verify --cert of an unsigned statement: NOT SIGNED"
+assert_exit 1 "$PBR" verify "$TMP/plain/AUD-2025Q4-draft.xml" --cert "$TMP/signer.crt" --allow-unsigned
+assert_match 'MISMATCH.*NOT SIGNED' "$(cat "$LAST_OUT")" "--allow-unsigned does not excuse a missing signature when --cert asks for one"
+# SPEC 7: without --cert, unsigned is NOT SIGNED (exit 1) unless --allow-unsigned
+assert_exit 1 "$PBR" verify "$TMP/plain/AUD-2025Q4-draft.xml"
+assert_match '^NOT SIGNED' "$(cat "$LAST_OUT")" "verify of an unsigned statement: NOT SIGNED"
+assert_match 'AUD-2025Q4-draft.xml: NOT SIGNED' "$(cat "$LAST_OUT")" "NOT SIGNED is the verdict"
+assert_one_line "$LAST_ERR" "NOT SIGNED: stderr"
+assert_exit 0 "$PBR" verify "$TMP/plain/AUD-2025Q4-draft.xml" --allow-unsigned
+assert_match 'draft.xml: verified' "$(cat "$LAST_OUT")" "--allow-unsigned: the draft verifies"
+# --help
+assert_exit 0 "$PBR" verify --help
+assert_match 'allow-unsigned' "$(cat "$LAST_OUT")" "verify --help on stdout names --allow-unsigned"
+assert_exit 64 "$PBR" verify "$X" --no-such-option
 
 # ---- the key pair goes together -------------------------------------------------
 assert_exit 64 "$PBR" run --period 2025Q4 --out "$OUT" --sign-key "$TMP/signer.key"

@@ -125,7 +125,7 @@ assert_exit 0 "$PBR" history --contract AUD
 assert_eq 4 "$(grep -c '^AUD-2025Q4-' "$LAST_OUT")" "history text: 4 statements"
 
 # the latest verifies; the restatement is re-derivable from the ledger
-assert_exit 0 "$PBR" verify "$(x 4)"
+assert_exit 0 "$PBR" verify --allow-unsigned "$(x 4)"
 # a re-run now reissues seq 4 unchanged
 cp "$(x 4)" "$TMP/x4"
 assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract AUD --out "$OUT"

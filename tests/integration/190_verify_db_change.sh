@@ -34,7 +34,7 @@ X=$OUT/AUD-2025Q4-1.xml
 assert_figs "$X" Cohort TotalPence=105000 ActualBinary=22000000000 BinaryImprovement=2900000000
 assert_fig "$X" "Cohort/PccArea[@code='U1']/TotalPence" 34000
 assert_fig "$X" "Cohort/PccArea[@code='U2']/TotalPence" 71000
-assert_exit 0 "$PBR" verify "$X"
+assert_exit 0 "$PBR" verify --allow-unsigned "$X"
 assert_match 'verified' "$(cat "$LAST_OUT")" "verifies as settled"
 cp "$X" "$TMP/x.copy"
 ledger_dump() { q "SELECT statement_id, run_id, statement_digest FROM pbr.settlement ORDER BY 1"; }
@@ -42,7 +42,7 @@ before=$(ledger_dump)
 digest=$(sx "$X" Header/InputDigest)
 
 sql -c "UPDATE pbr.cohort_member SET reoffence_count = 1 WHERE offender_ref = 'A04'" >/dev/null
-assert_exit 1 "$PBR" verify "$X"
+assert_exit 1 "$PBR" verify --allow-unsigned "$X"
 V=$(cat "$LAST_OUT")
 printf '%s\n' "$V" | grep MISMATCH | sed 's/^/    /'
 assert_match "MISMATCH .*InputDigest: file $digest, recomputed [0-9a-f]{64}" "$V" "lists the input digest difference"
@@ -72,30 +72,30 @@ assert_match 'does not verify' "$(cat "$LAST_ERR")" "stderr says it does not ver
 assert_eq "$before" "$(ledger_dump)" "verify changed nothing in the ledger"
 assert_true "verify changed nothing in the file" cmp -s "$X" "$TMP/x.copy"
 # AUD2 is another CPA: still verifies
-assert_exit 0 "$PBR" verify "$OUT/AUD2-2025Q4-1.xml"
+assert_exit 0 "$PBR" verify --allow-unsigned "$OUT/AUD2-2025Q4-1.xml"
 
 # ---- a rejected row changes: only the digests differ -------------------------------
 sql -c "UPDATE pbr.cohort_member SET reoffence_count = 0 WHERE offender_ref = 'A04'" >/dev/null
-assert_exit 0 "$PBR" verify "$X"
+assert_exit 0 "$PBR" verify --allow-unsigned "$X"
 sql -c "UPDATE pbr.cohort_member SET needs = 'SUB++ACC' WHERE offender_ref = 'R04'" >/dev/null
-assert_exit 1 "$PBR" verify "$X"
+assert_exit 1 "$PBR" verify --allow-unsigned "$X"
 assert_match 'MISMATCH .*InputDigest' "$(cat "$LAST_OUT")" "rejected row changed: InputDigest listed"
 assert_eq 0 "$(grep -c 'MISMATCH.*Pence' "$LAST_OUT")" "rejected row changed: no money figure listed"
 sql -c "UPDATE pbr.cohort_member SET needs = 'ACC++SUB' WHERE offender_ref = 'R04'" >/dev/null
 
 # ---- a row added (members 5 -> 6), then removed ---------------------------------------
 sql -c "INSERT INTO pbr.cohort_member VALUES ('A09', '2024Q1', 'CPAU', 'U1', '2024-02-09', 500000, 1000, '', 0, 'final')" >/dev/null
-assert_exit 1 "$PBR" verify "$X"
+assert_exit 1 "$PBR" verify --allow-unsigned "$X"
 assert_match 'MISMATCH .*/Cohort/Members: file 5, recomputed 6' "$(cat "$LAST_OUT")" "added row: Members listed"
 sql -c "DELETE FROM pbr.cohort_member WHERE offender_ref = 'A09'" >/dev/null
 
 # ---- restored: verifies again --------------------------------------------------------
-assert_exit 0 "$PBR" verify "$X"
+assert_exit 0 "$PBR" verify --allow-unsigned "$X"
 assert_match 'verified' "$(cat "$LAST_OUT")" "inputs restored: verifies again"
 
 # ---- the tariff in force changed -----------------------------------------------------
 sql -c "UPDATE pbr.contract_tariff SET tariff_version = 'TU2' WHERE contract_id = 'AUD'" >/dev/null
-assert_exit 1 "$PBR" verify "$X"
+assert_exit 1 "$PBR" verify --allow-unsigned "$X"
 assert_match 'MISMATCH .*Tariff@version: file TU, recomputed TU2' "$(cat "$LAST_OUT")" "tariff version difference listed"
 assert_match 'MISMATCH .*BinaryPricePence: file 100000, recomputed 200000' "$(cat "$LAST_OUT")" "tariff price difference listed"
 
