@@ -691,10 +691,66 @@ static int add_figures(xmlNodePtr parent, const int64_t *f)
 	return add_rates(parent, f);
 }
 
+/* Contract-level money of a statement (SPEC 7, 8): what the cohort
+ * earned (T), the annual true-up (0 outside a reconciliation), what the
+ * period is worth, the advance netted (0 when the statement has none) and
+ * what is paid.  Checked: PeriodDue = T + true-up. */
+static const char *const money_attr[] = {
+	"totalPence", "trueUpPence", "periodDuePence", "advanceNettedPence", "amountDuePence"
+};
+enum { M_T, M_TRUEUP, M_PERIOD_DUE, M_ADVANCE, M_AMOUNT_DUE, NMONEY };
+
+static int contract_money(const char *sid, xmlNodePtr st, xmlNodePtr cohort, int64_t *m)
+{
+	xmlNodePtr sum = st_child(st, "Summary"), ar = st_child(st, "AnnualReconciliation");
+	int64_t check;
+
+	memset(m, 0, NMONEY * sizeof *m);
+	if (node_int(st_child(cohort, "TotalPence"), &m[M_T]) != 0)
+		return pbr_error(EX_DATAERR, "report: statement %s: no valid Cohort/TotalPence", sid);
+	if (ar && node_int(st_child(ar, "TrueUpPence"), &m[M_TRUEUP]) != 0)
+		return pbr_error(EX_DATAERR, "report: statement %s: no valid AnnualReconciliation/TrueUpPence",
+				 sid);
+	if (node_int(st_child(sum, "PeriodDuePence"), &m[M_PERIOD_DUE]) != 0
+	    || node_int(st_child(sum, "AmountDuePence"), &m[M_AMOUNT_DUE]) != 0)
+		return pbr_error(EX_DATAERR, "report: statement %s: no valid Summary/PeriodDuePence "
+				 "and AmountDuePence", sid);
+	if (st_child(sum, "AdvanceNettedPence")
+	    && node_int(st_child(sum, "AdvanceNettedPence"), &m[M_ADVANCE]) != 0)
+		return pbr_error(EX_DATAERR, "report: statement %s: no valid Summary/AdvanceNettedPence",
+				 sid);
+	if (__builtin_add_overflow(m[M_T], m[M_TRUEUP], &check) || check != m[M_PERIOD_DUE])
+		return pbr_error(EX_DATAERR, "report: statement %s: PeriodDuePence %" PRId64
+				 " is not the cohort total %" PRId64 " plus the true-up %" PRId64,
+				 sid, m[M_PERIOD_DUE], m[M_T], m[M_TRUEUP]);
+	return 0;
+}
+
+/* The money attributes on a <Contract> (of a period, or the Total), and
+ * the reconciliation year when the statement has one. */
+static int set_money(xmlNodePtr c, xmlNodePtr st, const int64_t *m)
+{
+	xmlNodePtr ar = st ? st_child(st, "AnnualReconciliation") : NULL;
+
+	for (int i = 0; i < NMONEY; i++)
+		if (set_int(c, money_attr[i], m[i]) != 0)
+			return -1;
+	if (ar) {
+		xmlChar *y = xmlGetProp(ar, BAD_CAST "year");
+		xmlAttrPtr a = xmlNewProp(c, BAD_CAST "reconciliationYear", y ? y : BAD_CAST "");
+
+		if (y)
+			xmlFree(y);
+		if (a == NULL)
+			return -1;
+	}
+	return 0;
+}
+
 /* One statement of the ledger into one <Period>; totals updated. */
 static int pcc_period(const struct report_opts *o, const char *sid,
 		      const char *xml, size_t len, xmlNodePtr root,
-		      int64_t *total, int64_t *periods)
+		      int64_t *total, int64_t *money, int64_t *periods)
 {
 	xmlDocPtr doc = NULL;
 	xmlNodePtr st, h, cohort, area = NULL, p, n;
@@ -765,16 +821,26 @@ static int pcc_period(const struct report_opts *o, const char *sid,
 		goto done;
 	}
 	/* the contract's whole cohort, for scale: its total, and its needs
-	 * bands (seed 002, 6.3-6.6: nobody parked for having complex needs) */
+	 * bands (seed 002, 6.3-6.6: nobody parked for having complex needs);
+	 * and what the statement pays at contract level (SPEC 7: the annual
+	 * true-up is not attributed to areas, so it is shown beside them) */
 	{
 		xmlNodePtr c = xmlNewChild(p, NULL, BAD_CAST "Contract", NULL);
-		int64_t t, cf[NFIELDS];
+		int64_t cf[NFIELDS], m[NMONEY];
 
-		if (c == NULL || node_int(st_child(cohort, "TotalPence"), &t) != 0
-		    || set_int(c, "totalPence", t) != 0) {
-			code = pbr_error(EX_DATAERR, "report: statement %s: no valid Cohort/TotalPence", sid);
+		code = contract_money(sid, st, cohort, m);
+		if (code != 0)
+			goto done;
+		if (c == NULL || set_money(c, st, m) != 0) {
+			code = pbr_error(EX_OSERR, "out of memory");
 			goto done;
 		}
+		for (int i = 0; i < NMONEY; i++)
+			if (__builtin_add_overflow(money[i], m[i], &money[i])) {
+				code = pbr_error(EX_DATAERR, "report: PCC %s: the contracts' %s of periods %s..%s overflow",
+						 o->pcc, money_attr[i], o->from, o->to);
+				goto done;
+			}
 		for (n = cohort->children; n; n = n->next) {
 			xmlNodePtr b;
 			xmlChar *band;
@@ -828,10 +894,11 @@ static int pcc_build(PGconn *conn, const struct report_opts *o, xmlDocPtr *out)
 	xmlNodePtr root, t;
 	xmlNsPtr ns;
 	char *cpa = NULL;
-	int64_t total[NFIELDS], periods = 0;
+	int64_t total[NFIELDS], money[NMONEY], periods = 0;
 	int code = 0;
 
 	memset(total, 0, sizeof total);
+	memset(money, 0, sizeof money);
 	res = pbr_db_query(conn, "reading the PCC area",
 		"SELECT p.name, p.cpa_code, c.name FROM pbr.pcc_area p"
 		" JOIN pbr.cpa c ON c.code = p.cpa_code WHERE p.code = $1", 1, p1);
@@ -878,14 +945,19 @@ static int pcc_build(PGconn *conn, const struct report_opts *o, xmlDocPtr *out)
 	}
 	for (int i = 0; i < PQntuples(res) && code == 0; i++)
 		code = pcc_period(o, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-				  (size_t)PQgetlength(res, i, 1), root, total, &periods);
+				  (size_t)PQgetlength(res, i, 1), root, total, money, &periods);
 	if (code != 0)
 		goto done;
 	if (periods == 0)
 		pbr_warn("no statement in force for CPA %s in periods %s..%s; the view is empty",
 			 cpa, o->from, o->to);
 	t = xmlNewChild(root, NULL, BAD_CAST "Total", NULL);
-	if (t == NULL || set_int(t, "periods", periods) != 0 || add_figures(t, total) != 0)
+	if (t == NULL || set_int(t, "periods", periods) != 0 || add_figures(t, total) != 0) {
+		code = pbr_error(EX_OSERR, "out of memory");
+		goto done;
+	}
+	t = xmlNewChild(t, NULL, BAD_CAST "Contract", NULL);
+	if (t == NULL || set_money(t, NULL, money) != 0)
 		code = pbr_error(EX_OSERR, "out of memory");
 done:
 	PQclear(res);

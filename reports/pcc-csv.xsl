@@ -3,6 +3,16 @@
   pcc-csv.xsl - the PCC view (`pbr-settle report` with the pcc, from, to
   options and format csv) as CSV: a header line, one line per settlement period (the
   statement in force of the area's CPA), then one line with period TOTAL.
+  The first column, line, says what a line is:
+    AREA      the figures the statement attributes to this PCC area;
+    CONTRACT  the statement's contract-level money, not attributed to
+              areas: the cohort total T, the annual true-up (0 outside a
+              reconciliation), PeriodDuePence = T + true-up, the advance
+              netted and AmountDuePence, what is actually paid;
+    TOTAL     the sums of both (area columns over AREA lines, contract
+              columns over CONTRACT lines).
+  So the CONTRACT lines reconcile to the statements, and the area's share
+  is never mixed up with the true-up (which belongs to the whole contract).
 
   The input is the <PccView> document the engine assembles from the
   ledger (namespace urn:pbr-settle:pcc-view:1).  RFC 4180: "\n" line ends,
@@ -36,14 +46,27 @@
     <xsl:if test="sum($view/v:Period/v:BinaryPence) != number($t/v:BinaryPence)
                   or sum($view/v:Period/v:FrequencyPence) != number($t/v:FrequencyPence)
                   or sum($view/v:Period/v:TotalPence) != number($t/v:TotalPence)
-                  or sum($view/v:Period/v:Members) != number($t/v:Members)">
+                  or sum($view/v:Period/v:Members) != number($t/v:Members)
+                  or sum($view/v:Period/v:Contract/@totalPence) != number($t/v:Contract/@totalPence)
+                  or sum($view/v:Period/v:Contract/@trueUpPence) != number($t/v:Contract/@trueUpPence)
+                  or sum($view/v:Period/v:Contract/@periodDuePence) != number($t/v:Contract/@periodDuePence)
+                  or sum($view/v:Period/v:Contract/@amountDuePence) != number($t/v:Contract/@amountDuePence)">
       <xsl:message terminate="yes">PCC view <xsl:value-of select="$view/@code"/>: the periods do not add up to the total</xsl:message>
     </xsl:if>
-    <xsl:text>pcc_code,pcc_name,period,cohort,contract,statement_id,members,weighted_size,expected_binary,actual_binary,expected_frequency,actual_frequency,expected_binary_rate_permille,actual_binary_rate_permille,frequency_ratio_permille,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds</xsl:text>
+    <xsl:text>line,pcc_code,pcc_name,period,cohort,contract,statement_id,members,weighted_size,expected_binary,actual_binary,expected_frequency,actual_frequency,expected_binary_rate_permille,actual_binary_rate_permille,frequency_ratio_permille,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds,contract_total_pence,true_up_pence,period_due_pence,advance_netted_pence,amount_due_pence,contract_total_pounds,true_up_pounds,period_due_pounds,advance_netted_pounds,amount_due_pounds</xsl:text>
     <xsl:value-of select="$nl"/>
     <xsl:for-each select="$view/v:Period">
       <xsl:call-template name="line">
+        <xsl:with-param name="kind" select="'AREA'"/>
         <xsl:with-param name="g" select="."/>
+        <xsl:with-param name="period" select="string(@period)"/>
+        <xsl:with-param name="cohort" select="string(@cohort)"/>
+        <xsl:with-param name="contract" select="string(@contract)"/>
+        <xsl:with-param name="sid" select="string(@statementId)"/>
+      </xsl:call-template>
+      <xsl:call-template name="line">
+        <xsl:with-param name="kind" select="'CONTRACT'"/>
+        <xsl:with-param name="m" select="v:Contract"/>
         <xsl:with-param name="period" select="string(@period)"/>
         <xsl:with-param name="cohort" select="string(@cohort)"/>
         <xsl:with-param name="contract" select="string(@contract)"/>
@@ -51,7 +74,9 @@
       </xsl:call-template>
     </xsl:for-each>
     <xsl:call-template name="line">
+      <xsl:with-param name="kind" select="'TOTAL'"/>
       <xsl:with-param name="g" select="$t"/>
+      <xsl:with-param name="m" select="$t/v:Contract"/>
       <xsl:with-param name="period" select="'TOTAL'"/>
       <xsl:with-param name="cohort" select="''"/>
       <xsl:with-param name="contract" select="''"/>
@@ -59,12 +84,17 @@
     </xsl:call-template>
   </xsl:template>
 
+
   <xsl:template name="line">
-    <xsl:param name="g"/>
+    <xsl:param name="kind"/>
+    <xsl:param name="g" select="/.."/>
+    <xsl:param name="m" select="/.."/>
     <xsl:param name="period"/>
     <xsl:param name="cohort"/>
     <xsl:param name="contract"/>
     <xsl:param name="sid"/>
+    <xsl:value-of select="$kind"/>
+    <xsl:text>,</xsl:text>
     <xsl:call-template name="field"><xsl:with-param name="v" select="string($view/@code)"/></xsl:call-template>
     <xsl:text>,</xsl:text>
     <xsl:call-template name="field"><xsl:with-param name="v" select="string($view/@name)"/></xsl:call-template>
@@ -106,12 +136,23 @@
     <xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($g/v:FrequencyPence)"/></xsl:call-template>
     <xsl:text>,</xsl:text>
     <xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($g/v:TotalPence)"/></xsl:call-template>
+    <xsl:text>,</xsl:text><xsl:value-of select="$m/@totalPence"/>
+    <xsl:text>,</xsl:text><xsl:value-of select="$m/@trueUpPence"/>
+    <xsl:text>,</xsl:text><xsl:value-of select="$m/@periodDuePence"/>
+    <xsl:text>,</xsl:text><xsl:value-of select="$m/@advanceNettedPence"/>
+    <xsl:text>,</xsl:text><xsl:value-of select="$m/@amountDuePence"/>
+    <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($m/@totalPence)"/></xsl:call-template>
+    <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($m/@trueUpPence)"/></xsl:call-template>
+    <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($m/@periodDuePence)"/></xsl:call-template>
+    <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($m/@advanceNettedPence)"/></xsl:call-template>
+    <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($m/@amountDuePence)"/></xsl:call-template>
     <xsl:value-of select="$nl"/>
   </xsl:template>
 
   <!-- Pence string (-?[0-9]+) to pounds by string operations: 1234.56. -->
   <xsl:template name="pounds">
     <xsl:param name="p"/>
+    <xsl:if test="$p != ''">
     <xsl:variable name="neg" select="starts-with($p, '-')"/>
     <xsl:variable name="digits">
       <xsl:choose>
@@ -128,6 +169,7 @@
     <xsl:value-of select="substring($padded, 1, $len - 2)"/>
     <xsl:text>.</xsl:text>
     <xsl:value-of select="substring($padded, $len - 1)"/>
+    </xsl:if>
   </xsl:template>
 
   <!-- One RFC 4180 field. -->

@@ -10,8 +10,8 @@
   statement states them, display rates in integer per mille (<Rates>),
   the contract's whole-cohort total and needs bands, and a <Total>.
 
-  Money: integer pence formatted as pounds from floor(|p| div 100) and
-  |p| mod 100 (exact for every amount below 2^53 pence).  Rates are for
+  Money: integer pence formatted as pounds by string operations only
+  (exact at any size, never through an XPath number).  Rates are for
   reading only: the statements, not this page, are the record.
 -->
 <xsl:stylesheet version="1.0"
@@ -141,20 +141,31 @@
             </section>
 
             <section id="payment" aria-labelledby="payment-h">
-              <h2 id="payment-h">Payment attributed to <xsl:value-of select="$view/@name"/></h2>
-              <p class="note">Each contract's payment is shared among the PCC areas of its package area in
-                proportion to each area's improvement (largest remainder, in whole pence).</p>
+              <h2 id="payment-h">Payment attributed to <xsl:value-of select="$view/@name"/>, and what each statement pays</h2>
+              <p class="note">Each contract's cohort payment is shared among the PCC areas of its package area in
+                proportion to each area's improvement (largest remainder, in whole pence). The annual
+                true-up of a reconciliation statement belongs to the whole contract and is not attributed
+                to areas: it is shown on its own contract-level line. The contract columns are what the
+                statements pay, so they reconcile to the statements; the area's share is part of the
+                contract's cohort total, not an addition to it.</p>
               <div class="scroll">
-                <table class="money">
-                  <caption>Pence attributed to <xsl:value-of select="$view/@name"/>, in pounds</caption>
+                <table class="money wide">
+                  <caption>Pence attributed to <xsl:value-of select="$view/@name"/>, and the contracts' statements, in pounds</caption>
                   <thead>
                     <tr>
-                      <th scope="col">Period</th>
-                      <th scope="col">Statement</th>
+                      <th scope="col" rowspan="2">Period</th>
+                      <th scope="col" rowspan="2">Statement</th>
+                      <th scope="colgroup" colspan="3" class="group">Attributed to the area</th>
+                      <th scope="colgroup" colspan="4" class="group">Whole contract (the statement)</th>
+                    </tr>
+                    <tr>
                       <th scope="col" class="num">Binary</th>
                       <th scope="col" class="num">Frequency</th>
-                      <th scope="col" class="num">Total for the area</th>
-                      <th scope="col" class="num">Contract total</th>
+                      <th scope="col" class="num">Area total</th>
+                      <th scope="col" class="num">Cohort total</th>
+                      <th scope="col" class="num">Annual true-up</th>
+                      <th scope="col" class="num">Period due</th>
+                      <th scope="col" class="num">Amount due</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -167,7 +178,22 @@
                         <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:FrequencyPence"/></xsl:call-template></td>
                         <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:TotalPence"/></xsl:call-template></td>
                         <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:Contract/@totalPence"/></xsl:call-template></td>
+                        <td class="num"><xsl:choose>
+                          <xsl:when test="v:Contract/@reconciliationYear">see below</xsl:when>
+                          <xsl:otherwise>–</xsl:otherwise></xsl:choose></td>
+                        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:Contract/@periodDuePence"/></xsl:call-template></td>
+                        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:Contract/@amountDuePence"/></xsl:call-template></td>
                       </tr>
+                      <xsl:if test="v:Contract/@reconciliationYear">
+                        <tr class="trueup">
+                          <th scope="row" colspan="2">Annual reconciliation <xsl:value-of select="v:Contract/@reconciliationYear"/>,
+                            contract <xsl:value-of select="@contract"/>: true-up (contract level, not attributed to areas)</th>
+                          <td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="num">–</td>
+                          <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:Contract/@trueUpPence"/></xsl:call-template></td>
+                          <td class="num muted">in period due</td>
+                          <td class="num"></td>
+                        </tr>
+                      </xsl:if>
                     </xsl:for-each>
                   </tbody>
                   <tfoot>
@@ -177,11 +203,22 @@
                       <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:BinaryPence"/></xsl:call-template></td>
                       <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:FrequencyPence"/></xsl:call-template></td>
                       <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:TotalPence"/></xsl:call-template></td>
-                      <td></td>
+                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@totalPence"/></xsl:call-template></td>
+                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@trueUpPence"/></xsl:call-template></td>
+                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@periodDuePence"/></xsl:call-template></td>
+                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@amountDuePence"/></xsl:call-template></td>
                     </tr>
                   </tfoot>
                 </table>
               </div>
+              <p class="note">Cohort totals plus true-ups make the periods due
+                (<xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@totalPence"/></xsl:call-template>
+                + <xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@trueUpPence"/></xsl:call-template>
+                = <xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@periodDuePence"/></xsl:call-template>).
+                The amount due of an original is its period due less any advance netted; of a restatement,
+                the difference from the statement it supersedes.
+                <xsl:if test="number($t/v:Contract/@advanceNettedPence) != 0">Advances netted:
+                  <xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@advanceNettedPence"/></xsl:call-template>.</xsl:if></p>
             </section>
 
             <section id="needs" aria-labelledby="needs-h">
@@ -357,25 +394,52 @@
        Formatting
        ================================================================ -->
 
-  <!-- Integer pence as pounds: -£1,234.56. -->
+  <!-- Integer pence as pounds, -£1,234.56, by string operations only (no
+       XPath number, so exact at any size): the sign, the digits grouped in
+       threes, the last two after the point.  Anything that is not an
+       integer is shown as ?text, marked bad. -->
   <xsl:template name="pounds">
     <xsl:param name="p"/>
-    <xsl:variable name="v" select="number($p)"/>
+    <xsl:variable name="s" select="normalize-space($p)"/>
+    <xsl:variable name="neg" select="starts-with($s, '-')"/>
+    <xsl:variable name="digits">
+      <xsl:choose>
+        <xsl:when test="$neg"><xsl:value-of select="substring($s, 2)"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
     <xsl:choose>
-      <xsl:when test="string($v) = 'NaN'"><span class="bad">?<xsl:value-of select="$p"/></span></xsl:when>
+      <xsl:when test="$digits = '' or translate($digits, '0123456789', '') != ''">
+        <span class="bad">?<xsl:value-of select="$p"/></span>
+      </xsl:when>
       <xsl:otherwise>
-        <xsl:variable name="a">
-          <xsl:choose>
-            <xsl:when test="$v &lt; 0"><xsl:value-of select="-$v"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
-          </xsl:choose>
-        </xsl:variable>
-        <xsl:if test="$v &lt; 0">-</xsl:if>
+        <xsl:variable name="padded" select="concat(substring('00', string-length($digits)), $digits)"/>
+        <xsl:variable name="len" select="string-length($padded)"/>
+        <xsl:if test="$neg and translate($digits, '0', '') != ''">-</xsl:if>
         <xsl:text>£</xsl:text>
-        <xsl:value-of select="format-number(floor(number($a) div 100), '#,##0')"/>
+        <xsl:call-template name="group3">
+          <xsl:with-param name="d" select="substring($padded, 1, $len - 2)"/>
+        </xsl:call-template>
         <xsl:text>.</xsl:text>
-        <xsl:value-of select="format-number(number($a) mod 100, '00')"/>
+        <xsl:value-of select="substring($padded, $len - 1)"/>
       </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A digit string with leading zeros dropped (one kept) and commas
+       between groups of three: 0001234567 -> 1,234,567. -->
+  <xsl:template name="group3">
+    <xsl:param name="d"/>
+    <xsl:choose>
+      <xsl:when test="string-length($d) &gt; 1 and starts-with($d, '0')">
+        <xsl:call-template name="group3"><xsl:with-param name="d" select="substring($d, 2)"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="string-length($d) &gt; 3">
+        <xsl:call-template name="group3"><xsl:with-param name="d" select="substring($d, 1, string-length($d) - 3)"/></xsl:call-template>
+        <xsl:text>,</xsl:text>
+        <xsl:value-of select="substring($d, string-length($d) - 2)"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$d"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
@@ -428,6 +492,8 @@ tfoot th, tfoot td { font-weight: 600; }
 tfoot th { text-align: left; white-space: nowrap; }
 tfoot tr { border-top: 2px solid var(--ink); }
 tr.grand th, tr.grand td { font-weight: 700; border-bottom: 3px double var(--ink); }
+tr.trueup th { font-style: italic; white-space: normal; }
+thead th.group { text-align: center; border-bottom: 1px solid var(--rule); }
 .num { text-align: right; white-space: nowrap; }
 thead th.num { text-align: right; }
 .pair { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }

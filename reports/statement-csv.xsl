@@ -10,6 +10,16 @@
   through a floating-point number); pounds are the same pence with the
   decimal point inserted by string operations: 1234.56, -1234.56, 0.05.
 
+  What is paid beside what the cohort earned (SPEC 7): the TOTAL line,
+  the contract's, also carries true_up_pence (the annual true-up of a
+  reconciliation statement, 0 otherwise), period_due_pence (T + true-up),
+  advance_netted_pence (0 when the statement nets none),
+  previous_period_due_pence (a restatement's superseded PeriodDuePence,
+  empty for an original) and amount_due_pence, what is actually paid, with
+  their pounds.  They are contract-level: the true-up is not attributed to
+  PCC areas, so these columns are empty on the area lines, and summing a
+  column over the file gives the statement's figure.
+
   The parking and cherry-picking monitor (Monitor) is deliberately not
   here: its figures belong to the cohort, not to a PCC area, and would
   break the one-line-per-area layout; the HTML report shows it.
@@ -32,6 +42,19 @@
   <xsl:variable name="st" select="/s:SettlementStatement"/>
   <xsl:variable name="h" select="$st/s:Header"/>
   <xsl:variable name="c" select="$st/s:Cohort"/>
+  <xsl:variable name="sum" select="$st/s:Summary"/>
+  <xsl:variable name="trueup">
+    <xsl:choose>
+      <xsl:when test="$st/s:AnnualReconciliation"><xsl:value-of select="normalize-space($st/s:AnnualReconciliation/s:TrueUpPence)"/></xsl:when>
+      <xsl:otherwise>0</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+  <xsl:variable name="advance">
+    <xsl:choose>
+      <xsl:when test="$sum/s:AdvanceNettedPence"><xsl:value-of select="normalize-space($sum/s:AdvanceNettedPence)"/></xsl:when>
+      <xsl:otherwise>0</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
 
   <xsl:template match="/">
     <xsl:if test="not($st)">
@@ -42,8 +65,11 @@
                   or sum($c/s:PccArea/s:TotalPence) != number($c/s:TotalPence)">
       <xsl:message terminate="yes">statement <xsl:value-of select="$h/s:StatementId"/>: the PCC areas' pence do not add up to the cohort's BinaryPence/FrequencyPence/TotalPence</xsl:message>
     </xsl:if>
+    <xsl:if test="number($c/s:TotalPence) + number($trueup) != number($sum/s:PeriodDuePence)">
+      <xsl:message terminate="yes">statement <xsl:value-of select="$h/s:StatementId"/>: PeriodDuePence is not the cohort's TotalPence plus the annual true-up</xsl:message>
+    </xsl:if>
 
-    <xsl:text>statement_id,contract,period,cohort,pcc_code,pcc_name,members,weighted_size,expected_binary,actual_binary,binary_improvement,expected_frequency,actual_frequency,frequency_improvement,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds</xsl:text>
+    <xsl:text>statement_id,contract,period,cohort,pcc_code,pcc_name,members,weighted_size,expected_binary,actual_binary,binary_improvement,expected_frequency,actual_frequency,frequency_improvement,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds,true_up_pence,period_due_pence,advance_netted_pence,previous_period_due_pence,amount_due_pence,true_up_pounds,period_due_pounds,advance_netted_pounds,previous_period_due_pounds,amount_due_pounds</xsl:text>
     <xsl:value-of select="$nl"/>
     <xsl:for-each select="$c/s:PccArea">
       <xsl:call-template name="line">
@@ -56,10 +82,12 @@
       <xsl:with-param name="g" select="$c"/>
       <xsl:with-param name="code" select="'TOTAL'"/>
       <xsl:with-param name="name" select="''"/>
+      <xsl:with-param name="contract-level" select="true()"/>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template name="line">
+    <xsl:param name="contract-level" select="false()"/>
     <xsl:param name="g"/>
     <xsl:param name="code"/>
     <xsl:param name="name"/>
@@ -102,6 +130,22 @@
     <xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($g/s:FrequencyPence)"/></xsl:call-template>
     <xsl:text>,</xsl:text>
     <xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($g/s:TotalPence)"/></xsl:call-template>
+    <xsl:choose>
+      <xsl:when test="$contract-level">
+        <xsl:variable name="prev" select="normalize-space($sum/s:PreviousPeriodDuePence)"/>
+        <xsl:text>,</xsl:text><xsl:value-of select="$trueup"/>
+        <xsl:text>,</xsl:text><xsl:value-of select="normalize-space($sum/s:PeriodDuePence)"/>
+        <xsl:text>,</xsl:text><xsl:value-of select="$advance"/>
+        <xsl:text>,</xsl:text><xsl:value-of select="$prev"/>
+        <xsl:text>,</xsl:text><xsl:value-of select="normalize-space($sum/s:AmountDuePence)"/>
+        <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($trueup)"/></xsl:call-template>
+        <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($sum/s:PeriodDuePence)"/></xsl:call-template>
+        <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($advance)"/></xsl:call-template>
+        <xsl:text>,</xsl:text><xsl:if test="$prev != ''"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$prev"/></xsl:call-template></xsl:if>
+        <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="normalize-space($sum/s:AmountDuePence)"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>,,,,,,,,,,</xsl:otherwise>
+    </xsl:choose>
     <xsl:value-of select="$nl"/>
   </xsl:template>
 

@@ -4,10 +4,10 @@
   self-contained HTML5 page: inline CSS and SVG, no script, no external
   resource.  XSLT 1.0, no extension functions (libxslt, xsltproc).
 
-  Money: the statement holds integer pence; pounds are formatted here from
-  floor(|p| div 100) and |p| mod 100, so no fraction of a penny is ever
-  rounded (XPath numbers are doubles, exact for every amount below
-  2^53 pence).  Rates and percentages are display only.
+  Money: the statement holds integer pence; pounds are formatted here by
+  string operations only (sign, digits grouped in threes, the last two
+  after the point), never through an XPath number, so they are exact at
+  any size.  Rates and percentages are display only.
 
   The "Who benefits" section shows the parking and cherry-picking monitor
   (docs/STATEMENT.md, "The monitor") when the statement has a Monitor
@@ -207,12 +207,27 @@
       <h2 id="payment-h">Payment summary</h2>
       <p class="headline">
         Amount due this period:
-        <strong>
+        <strong class="amount-due">
           <xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:AmountDuePence"/></xsl:call-template>
         </strong>
-        <xsl:if test="number($sum/s:AmountDuePence) &lt; 0">
+        <xsl:if test="starts-with(normalize-space($sum/s:AmountDuePence), '-')">
           <span class="muted"> (negative: owed back by the provider)</span>
         </xsl:if>
+      </p>
+      <p class="earned">
+        The cohort earned <strong><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:TotalPence"/></xsl:call-template></strong>
+        <xsl:if test="$ar">; the annual reconciliation of <xsl:value-of select="$ar/@year"/> adds a true-up of
+          <strong><xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:TrueUpPence"/></xsl:call-template></strong>
+          for the whole contract</xsl:if>;
+        the period is worth <strong><xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:PeriodDuePence"/></xsl:call-template></strong>
+        <xsl:choose>
+          <xsl:when test="$h/s:Kind = 'RESTATEMENT' and $sum/s:PreviousPeriodDuePence">,
+            of which <xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:PreviousPeriodDuePence"/></xsl:call-template>
+            was due under <xsl:value-of select="$h/s:Supersedes"/></xsl:when>
+          <xsl:when test="number($sum/s:AdvanceNettedPence) != 0">,
+            less <xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:AdvanceNettedPence"/></xsl:call-template>
+            of advances already paid</xsl:when>
+        </xsl:choose>.
       </p>
       <table class="narrow money">
         <caption>Cohort <xsl:value-of select="$c/@quarter"/> payment, in pounds</caption>
@@ -241,6 +256,14 @@
           <xsl:if test="$sum/s:PreviousTotalPence">
             <tr><th scope="row">Cohort total of the superseded statement <xsl:value-of select="$h/s:Supersedes"/></th>
               <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:PreviousTotalPence"/></xsl:call-template></td></tr>
+          </xsl:if>
+          <xsl:if test="$sum/s:PreviousPeriodDuePence">
+            <tr><th scope="row">Less: period due of the superseded statement <xsl:value-of select="$h/s:Supersedes"/> (already paid)</th>
+              <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:PreviousPeriodDuePence"/></xsl:call-template></td></tr>
+          </xsl:if>
+          <xsl:if test="$sum/s:AdvanceNettedPence">
+            <tr><th scope="row">Less: advances already paid for the cohort's months, netted</th>
+              <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:AdvanceNettedPence"/></xsl:call-template></td></tr>
           </xsl:if>
           <tr class="grand"><th scope="row">Amount due
               <xsl:if test="$h/s:Kind = 'RESTATEMENT'"> (period due less the superseded statement's period due)</xsl:if></th>
@@ -1007,27 +1030,52 @@
        Formatting helpers
        ================================================================ -->
 
-  <!-- Integer pence as pounds: -£1,234.56.  Integer arithmetic only. -->
+  <!-- Integer pence as pounds, -£1,234.56, by string operations only (no
+       XPath number, so exact at any size): the sign, the digits grouped in
+       threes, the last two after the point.  Anything that is not an
+       integer is shown as ?text, marked bad. -->
   <xsl:template name="pounds">
     <xsl:param name="p"/>
-    <xsl:variable name="v" select="number($p)"/>
+    <xsl:variable name="s" select="normalize-space($p)"/>
+    <xsl:variable name="neg" select="starts-with($s, '-')"/>
+    <xsl:variable name="digits">
+      <xsl:choose>
+        <xsl:when test="$neg"><xsl:value-of select="substring($s, 2)"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
     <xsl:choose>
-      <xsl:when test="string($v) = 'NaN'">
+      <xsl:when test="$digits = '' or translate($digits, '0123456789', '') != ''">
         <span class="bad">?<xsl:value-of select="$p"/></span>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:variable name="a">
-          <xsl:choose>
-            <xsl:when test="$v &lt; 0"><xsl:value-of select="-$v"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
-          </xsl:choose>
-        </xsl:variable>
-        <xsl:if test="$v &lt; 0">-</xsl:if>
+        <xsl:variable name="padded" select="concat(substring('00', string-length($digits)), $digits)"/>
+        <xsl:variable name="len" select="string-length($padded)"/>
+        <xsl:if test="$neg and translate($digits, '0', '') != ''">-</xsl:if>
         <xsl:text>£</xsl:text>
-        <xsl:value-of select="format-number(floor(number($a) div 100), '#,##0')"/>
+        <xsl:call-template name="group3">
+          <xsl:with-param name="d" select="substring($padded, 1, $len - 2)"/>
+        </xsl:call-template>
         <xsl:text>.</xsl:text>
-        <xsl:value-of select="format-number(number($a) mod 100, '00')"/>
+        <xsl:value-of select="substring($padded, $len - 1)"/>
       </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A digit string with leading zeros dropped (one kept) and commas
+       between groups of three: 0001234567 -> 1,234,567. -->
+  <xsl:template name="group3">
+    <xsl:param name="d"/>
+    <xsl:choose>
+      <xsl:when test="string-length($d) &gt; 1 and starts-with($d, '0')">
+        <xsl:call-template name="group3"><xsl:with-param name="d" select="substring($d, 2)"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="string-length($d) &gt; 3">
+        <xsl:call-template name="group3"><xsl:with-param name="d" select="substring($d, 1, string-length($d) - 3)"/></xsl:call-template>
+        <xsl:text>,</xsl:text>
+        <xsl:value-of select="substring($d, string-length($d) - 2)"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$d"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

@@ -25,18 +25,18 @@ C=$TMP/pcc.csv
 assert_exit 0 "$PBR" report --pcc "$PCC" --from 2025Q4 --to 2026Q1 --format csv --out "$C"
 cat "$C"
 col() { head -1 "$C" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
-assert_eq 4 "$(wc -l <"$C")" "header, two periods, TOTAL"
-assert_eq "2025Q4 2026Q1 TOTAL" "$(tail -n +2 "$C" | cut -d, -f"$(col period)" | paste -sd' ' -)" "periods"
+assert_eq 6 "$(wc -l <"$C")" "header, two periods (area and contract lines), TOTAL"
+assert_eq "2025Q4 2025Q4 2026Q1 2026Q1 TOTAL" "$(tail -n +2 "$C" | cut -d, -f"$(col period)" | paste -sd' ' -)" "periods"
 assert_eq "$contract-2025Q4-1 $contract-2026Q1-1" \
-	"$(sed '1d;$d' "$C" | cut -d, -f"$(col statement_id)" | paste -sd' ' -)" "statements in force"
+	"$(grep '^AREA,' "$C" | cut -d, -f"$(col statement_id)" | paste -sd' ' -)" "statements in force"
 for comp in Members:members BinaryPence:binary_pence FrequencyPence:frequency_pence TotalPence:total_pence; do
 	el=${comp%%:*}
 	c=$(col "${comp#*:}")
 	v1=$(sx "$X1" "Cohort/PccArea[@code='$PCC']/$el")
 	v2=$(sx "$X2" "Cohort/PccArea[@code='$PCC']/$el")
 	assert_eq "$v1" "$(sed -n 2p "$C" | cut -d, -f"$c")" "2025Q4 $el of $PCC"
-	assert_eq "$v2" "$(sed -n 3p "$C" | cut -d, -f"$c")" "2026Q1 $el of $PCC"
-	assert_eq "$((v1 + v2))" "$(sed -n 4p "$C" | cut -d, -f"$c")" "TOTAL $el"
+	assert_eq "$v2" "$(sed -n 4p "$C" | cut -d, -f"$c")" "2026Q1 $el of $PCC"
+	assert_eq "$((v1 + v2))" "$(sed -n 6p "$C" | cut -d, -f"$c")" "TOTAL $el"
 done
 # display rates: integer per mille of the statement's sums
 w=$(sx "$X1" "Cohort/PccArea[@code='$PCC']/WeightedSize")
@@ -55,7 +55,7 @@ assert_true "title" grep -q "<title>PCC view: Greater Manchester (GMP), 2025Q4 t
 for s in "$contract-2025Q4-1" "$contract-2026Q1-1"; do
 	assert_true "html lists $s" grep -q "$s" "$H"
 done
-tp=$(sed -n 4p "$C" | cut -d, -f"$(col total_pence)")
+tp=$(sed -n 6p "$C" | cut -d, -f"$(col total_pence)")
 assert_true "$PCC is paid something ($tp pence)" test "$tp" -gt 0
 pounds="£$(printf '%d' $((tp / 100)) | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta').$(printf '%02d' $((tp % 100)))"
 assert_true "html total $pounds" grep -qF "$pounds" "$H"
@@ -64,7 +64,7 @@ assert_true "tables have th scope" grep -q '<th scope="row">' "$H"
 
 # one period only; a range with no statement is an empty view, not an error
 assert_exit 0 "$PBR" report --pcc "$PCC" --from 2026Q1 --to 2026Q1 --format csv --out "$TMP/one.csv"
-assert_eq "2026Q1 TOTAL" "$(tail -n +2 "$TMP/one.csv" | cut -d, -f3 | paste -sd' ' -)" "one period"
+assert_eq "2026Q1 2026Q1 TOTAL" "$(tail -n +2 "$TMP/one.csv" | cut -d, -f"$(col period)" | paste -sd' ' -)" "one period"
 assert_exit 0 "$PBR" report --pcc "$PCC" --from 2030Q1 --to 2030Q4 --format csv --out "$TMP/none.csv"
 assert_eq 2 "$(wc -l <"$TMP/none.csv")" "empty range: header and TOTAL"
 
