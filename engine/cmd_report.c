@@ -937,7 +937,7 @@ static int pcc_build(PGconn *conn, const struct report_opts *o, xmlDocPtr *out)
 	res = pbr_db_query(conn, "reading the statements in force",
 		"SELECT s.statement_id, convert_from(s.statement_xml, 'UTF8')"
 		" FROM pbr.statement_in_force s JOIN pbr.contract c ON c.id = s.contract_id"
-		" WHERE c.cpa_code = $1 AND s.period >= $2 AND s.period <= $3"
+		" WHERE c.cpa_code = $1 AND s.statement_type = 'PBR' AND s.period >= $2 AND s.period <= $3"
 		" ORDER BY s.period COLLATE \"C\", s.contract_id COLLATE \"C\"", 3, p3);
 	if (res == NULL) {
 		code = pbr_db_failure_code(conn);
