@@ -25,7 +25,7 @@ load_csv "$DATA/audit_clawback.csv"
 OUT=$TMP/out
 mkdir -p "$OUT"
 for p in 2025Q4 2026Q1 2026Q2 2026Q3; do
-	assert_exit 0 "$PBR" run --out "$OUT" --period "$p"
+	assert_exit 0 "$PBR" run --unsigned --out "$OUT" --period "$p"
 done
 
 # field NAME of line N (1 = header) of a CSV, by header name
@@ -65,8 +65,8 @@ assert_eq -120.00 "$(field "$C" "$L" amount_due_pounds)" "CLAW amount due in pou
 
 # the clawback restated: amount due is the difference
 sql -c "UPDATE pbr.cohort_member SET reoffence_count = 0 WHERE offender_ref = 'L01'" >/dev/null
-assert_exit 0 "$PBR" run --contract CLAW --out "$OUT" --period 2026Q1 --restate --reason "L01 quashed"
-assert_exit 0 "$PBR" run --contract CLAW --out "$OUT" --period 2026Q3 --restate --reason "pool Q2"
+assert_exit 0 "$PBR" run --unsigned --contract CLAW --out "$OUT" --period 2026Q1 --restate --reason "L01 quashed"
+assert_exit 0 "$PBR" run --unsigned --contract CLAW --out "$OUT" --period 2026Q3 --restate --reason "pool Q2"
 csv CLAW-2026Q3-2
 C=$TMP/CLAW-2026Q3-2.csv
 L=$(total_line "$C")
