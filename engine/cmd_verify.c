@@ -156,6 +156,7 @@ struct header {
 	char period[8], status[8], kind[16], created_at[32], annex_digest[65];
 	char *reason;
 	int64_t run_id;
+	const char *path;       /* the file, for messages */
 };
 
 static void copy_text(xmlNodePtr parent, const char *name, char *dst, size_t size)
@@ -267,6 +268,96 @@ static int read_ledger(PGconn *conn, const struct header *h, struct ledger_row *
 		l->has_superseded = true;
 	PQclear(res);
 	return 0;
+}
+
+/* SPEC 10: a CRC login sees only its own contracts' statements (row-level
+ * security, migration 0003).  Returns 1 when this login may see the
+ * contract's statements, 0 when it may not, or -1 (*rc set).  A login is
+ * restricted when it belongs to pbr_crc and to none of the roles that see
+ * every statement: finance, regulator, the ledger's owner, a role that
+ * bypasses row-level security (a superuser belongs to every role). */
+static int contract_visible(PGconn *conn, const char *contract, int *rc)
+{
+	const char *params[1] = { contract };
+	PGresult *res = pbr_db_query(conn, "checking what this login may see",
+		"SELECT pg_has_role('pbr_crc', 'USAGE')"
+		" AND NOT pg_has_role('pbr_finance', 'USAGE')"
+		" AND NOT pg_has_role('pbr_regulator', 'USAGE')"
+		" AND NOT pg_has_role(c.relowner, 'USAGE')"
+		" AND NOT (SELECT rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = current_user),"
+		" has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT')"
+		" FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+		" WHERE n.nspname = 'pbr' AND c.relname = 'settlement'",
+		0, NULL);
+	int visible;
+
+	if (res == NULL) {
+		*rc = pbr_db_failure_code(conn);
+		return -1;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		*rc = pbr_error(EX_UNAVAILABLE, "the database has no ledger pbr.settlement (not migrated?)");
+		return -1;
+	}
+	if (strcmp(PQgetvalue(res, 0, 1), "t") != 0) {
+		/* no pbr role at all: it may read no statement */
+		PQclear(res);
+		return 0;
+	}
+	visible = strcmp(PQgetvalue(res, 0, 0), "t") != 0;
+	PQclear(res);
+	if (visible)
+		return 1;
+	res = pbr_db_query(conn, "reading this login's contracts",
+			   "SELECT $1 IN (SELECT pbr.my_contracts())", 1, params);
+	if (res == NULL) {
+		*rc = pbr_db_failure_code(conn);
+		return -1;
+	}
+	visible = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return visible;
+}
+
+/* The statement that superseded another, when it was issued and why. */
+struct successor {
+	char id[PBR_ID_MAX], in_force[PBR_ID_MAX], when[32];
+	char reason[512];
+};
+
+/* SPEC 10: a superseded statement is a true record but not in force.
+ * Returns 1 and fills *succ when statement h has been superseded, 0 when
+ * it is in force, or -1 (*rc set). */
+static int superseded(PGconn *conn, const struct header *h,
+		      struct successor *succ, int *rc)
+{
+	const char *params[3] = { h->statement_id, h->contract, h->period };
+	PGresult *res = pbr_db_query(conn, "reading what superseded the statement",
+		"SELECT s.statement_id, coalesce(s.reason, ''),"
+		" to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" coalesce((SELECT f.statement_id FROM pbr.statement_in_force f"
+		"   WHERE f.contract_id = $2 AND f.period = $3), '')"
+		" FROM pbr.settlement s WHERE s.supersedes = $1", 3, params);
+	int found;
+
+	if (res == NULL) {
+		*rc = pbr_db_failure_code(conn);
+		return -1;
+	}
+	found = PQntuples(res) > 0;
+	if (found) {
+		snprintf(succ->id, sizeof succ->id, "%s", PQgetvalue(res, 0, 0));
+		snprintf(succ->reason, sizeof succ->reason, "%s", PQgetvalue(res, 0, 1));
+		snprintf(succ->when, sizeof succ->when, "%s", PQgetvalue(res, 0, 2));
+		snprintf(succ->in_force, sizeof succ->in_force, "%s", PQgetvalue(res, 0, 3));
+		/* one line each, whatever the reason holds */
+		for (char *c = succ->reason; *c; c++)
+			if (*c == '\n' || *c == '\r')
+				*c = ' ';
+	}
+	PQclear(res);
+	return found;
 }
 
 static void check_annex(const char *path, const struct header *h, struct verdict *v)
@@ -435,13 +526,28 @@ static int verify_file(const char *path, const struct verify_opts *o)
 		rc = EX_UNAVAILABLE;
 		goto cleanup;
 	}
+	h.path = path;
 	if (pbr_db_exec(conn, "starting the snapshot",
-			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0 ||
-	    (rc = read_ledger(conn, &h, &l)) != 0) {
-		rc = rc ? rc : pbr_db_failure_code(conn);
+			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0) {
+		rc = pbr_db_failure_code(conn);
 		goto cleanup;
 	}
-	pbr_sha256_buffer(buf, len, hex);
+	switch (contract_visible(conn, h.contract, &rc)) {
+	case -1:
+		goto cleanup;
+	case 0:
+		rc = pbr_error(EX_NOPERM, "%s: statement %s is not visible to you (contract %s is not one of this login's)",
+			       path, h.statement_id, h.contract);
+		goto cleanup;
+	default:
+		break;
+	}
+	if ((rc = read_ledger(conn, &h, &l)) != 0)
+		goto cleanup;
+	if (pbr_sha256_buffer(buf, len, hex) != 0) {
+		rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
+		goto cleanup;
+	}
 	if (strcmp(h.status, "FINAL") == 0) {
 		if (!l.present)
 			differ(&v, "ledger: no statement %s was ever recorded", h.statement_id);
@@ -449,6 +555,32 @@ static int verify_file(const char *path, const struct verify_opts *o)
 			differ(&v, "ledger: file sha256 %s, recorded statement digest %s", hex, l.digest);
 		else
 			printf("ok ledger: file sha256 %s is the recorded statement digest\n", hex);
+		if (l.present) {
+			/* SPEC 10: schema, signatures and the ledger digest, then
+			 * which statement superseded it and why; no figures */
+			struct successor succ;
+			int sup = superseded(conn, &h, &succ, &rc);
+
+			if (sup < 0)
+				goto cleanup;
+			if (sup > 0) {
+				printf("SUPERSEDED by %s on %s; reason: %s\n", succ.id, succ.when,
+				       succ.reason);
+				if (strcmp(succ.in_force, succ.id) != 0)
+					printf("note in force now for %s %s: %s\n", h.contract,
+					       h.period, succ.in_force);
+				printf("%s: SUPERSEDED by %s, not in force%s%s\n", path, succ.id,
+				       v.differences ? "; and it differs from the record" : "",
+				       v.not_signed ? "; and NOT SIGNED" : "");
+				rc = pbr_error(PBR_EX_MISMATCH,
+					       "%s is not in force: superseded by %s (reason: %s)%s",
+					       path, succ.id, succ.reason,
+					       v.differences ? "; and it differs from the record (listed on stdout)" : "");
+				v.differences = 0;
+				v.not_signed = false;
+				goto cleanup;
+			}
+		}
 	}
 	check_annex(path, &h, &v);
 	rc = recompute(conn, doc, &h, &l, &v);

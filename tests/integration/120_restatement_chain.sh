@@ -126,6 +126,29 @@ assert_eq 4 "$(grep -c '^AUD-2025Q4-' "$LAST_OUT")" "history text: 4 statements"
 
 # the latest verifies; the restatement is re-derivable from the ledger
 assert_exit 0 "$PBR" verify --allow-unsigned "$(x 4)"
+# SPEC 10: a superseded statement is checked (schema, signature, ledger
+# digest), said to be superseded, by which statement and why, and exits 1,
+# with no list of figures
+assert_exit 1 "$PBR" verify --allow-unsigned "$(x 2)"
+V=$(cat "$LAST_OUT")
+assert_match '^ok ledger' "$V" "superseded seq 2: the ledger digest is checked"
+assert_match '^SUPERSEDED by AUD-2025Q4-3 on [0-9-]{10}T[0-9:]{8}Z; reason: b01 was not in the cohort, says the feed, ok$' "$V" \
+	"superseded seq 2: by seq 3, when, and why"
+assert_match '^note in force now for AUD 2025Q4: AUD-2025Q4-4$' "$V" "superseded seq 2: names the statement in force"
+assert_eq 0 "$(grep -c MISMATCH "$LAST_OUT")" "superseded seq 2: no MISMATCH list"
+assert_one_line "$LAST_ERR" "superseded seq 2: stderr"
+assert_match 'not in force: superseded by AUD-2025Q4-3 \(reason: b01 was not' "$(cat "$LAST_ERR")" "superseded seq 2: stderr says so"
+assert_exit 1 "$PBR" verify --allow-unsigned "$(x 3)"
+assert_match '^SUPERSEDED by AUD-2025Q4-4 .*; reason: A06 "late" record <&> é$' "$(cat "$LAST_OUT")" \
+	"superseded seq 3: the reason as recorded, XML characters and all"
+assert_eq 0 "$(grep -c '^note in force' "$LAST_OUT")" "superseded seq 3: its successor is in force, no second note"
+# a tampered superseded statement: the ledger mismatch is listed as well
+sed 's|<TotalPence>105000</TotalPence>|<TotalPence>105001</TotalPence>|' "$(x 1)" >"$TMP/x1-tampered.xml"
+assert_exit 1 "$PBR" verify --allow-unsigned "$TMP/x1-tampered.xml"
+assert_match 'MISMATCH ledger' "$(cat "$LAST_OUT")" "tampered superseded: ledger digest mismatch"
+assert_match 'SUPERSEDED by AUD-2025Q4-2' "$(cat "$LAST_OUT")" "tampered superseded: still says superseded"
+assert_one_line "$LAST_ERR" "tampered superseded: stderr"
+assert_match 'differs from the record' "$(cat "$LAST_ERR")" "tampered superseded: stderr says it differs"
 # a re-run now reissues seq 4 unchanged
 cp "$(x 4)" "$TMP/x4"
 assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract AUD --out "$OUT"

@@ -156,8 +156,11 @@ assert_eq "CLAW-2025Q4-1,CLAW-2026Q1-2,CLAW-2026Q2-1" \
 assert_eq 267001 "$(q "SELECT sum(amount_due_pence) FROM pbr.settlement WHERE contract_id = 'CLAW'")" \
 	"every amount due of the year sums to the new entitlement"
 assert_exit 0 "$PBR" verify --allow-unsigned "$R4"
-# the superseded reconciliation still verifies: it is recomputed from the
-# statements it pooled (recorded in the ledger), not those now in force
-assert_exit 0 "$PBR" verify --allow-unsigned "$S4"
+# the superseded reconciliation is a true record, not in force (SPEC 10)
+assert_exit 1 "$PBR" verify --allow-unsigned "$S4"
+assert_match '^ok ledger' "$(cat "$LAST_OUT")" "superseded reconciliation: ledger digest checked"
+assert_match '^SUPERSEDED by CLAW-2026Q3-2 .*; reason: pool the restated Q2$' "$(cat "$LAST_OUT")" \
+	"superseded reconciliation: by the restatement, and why"
+assert_eq 0 "$(grep -c MISMATCH "$LAST_OUT")" "superseded reconciliation: no MISMATCH list"
 
 finish
