@@ -1,8 +1,10 @@
 /*
  * cohort.c - the streaming path: COPY rows -> validate -> accumulate ->
- * annex + digests.  Rows sharing an offender_ref arrive together (the
- * digest order sorts by it first), so the DUPLICATE rule needs only the
- * current group in memory.
+ * annex + digests.  The server hands the rows over ordered by offender_ref
+ * bytewise only, so rows sharing an offender_ref arrive together and the
+ * DUPLICATE rule needs only the current group in memory.  The rest of the
+ * digest order (SPEC 7: then by the whole line, bytewise) is settled here,
+ * inside the group, instead of by a per-row sort key on the server.
  */
 #include "cohort.h"
 #include "copytext.h"
@@ -31,6 +33,7 @@ struct group {
 	size_t *field_len;          /* NFIELDS per row */
 	struct pbr_member *member;
 	enum pbr_status *status;
+	size_t *ord, *tmp;          /* the rows in digest order; merge scratch */
 };
 
 /* The annex and both digests, with one buffer in front of the file. */
@@ -161,6 +164,14 @@ static int group_reserve(struct group *g, size_t bytes)
 		if (st == NULL)
 			return -1;
 		g->status = st;
+		fo = realloc(g->ord, cap * sizeof *fo);
+		if (fo == NULL)
+			return -1;
+		g->ord = fo;
+		fo = realloc(g->tmp, cap * sizeof *fo);
+		if (fo == NULL)
+			return -1;
+		g->tmp = fo;
 		g->rows_cap = cap;
 	}
 	if (g->used + bytes > g->cap) {
@@ -207,6 +218,52 @@ static int group_add(struct group *g, char *line, size_t len, char **fields,
 	g->used += len + 1;
 	g->n++;
 	return 0;
+}
+
+/* Rows x and y of the group compared as their input digest lines. */
+static int row_cmp(const struct group *g, size_t x, size_t y)
+{
+	const char *fx[NFIELDS], *fy[NFIELDS];
+
+	for (int f = 0; f < NFIELDS; f++) {
+		fx[f] = gfield(g, x, f);
+		fy[f] = gfield(g, y, f);
+	}
+	return pbr_line_cmp(fx, g->field_len + x * NFIELDS, fy,
+			    g->field_len + y * NFIELDS, NFIELDS);
+}
+
+/* g->ord[] = the group's rows in digest order (SPEC 7: by the whole line,
+ * bytewise; they share offender_ref).  A bottom-up merge sort: n log n
+ * even for a hostile group of a million same-ref rows, no recursion, and
+ * nothing to do for the usual group of one row. */
+static void group_order(struct group *g)
+{
+	size_t n = g->n, *a = g->ord, *b = g->tmp;
+
+	for (size_t i = 0; i < n; i++)
+		a[i] = i;
+	for (size_t w = 1; w < n; w *= 2) {
+		size_t *t;
+
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n;
+			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				b[k++] = row_cmp(g, a[j], a[i]) < 0 ? a[j++] : a[i++];
+			while (i < mid)
+				b[k++] = a[i++];
+			while (j < hi)
+				b[k++] = a[j++];
+		}
+		t = a;
+		a = b;
+		b = t;
+	}
+	if (a != g->ord)
+		memcpy(g->ord, a, n * sizeof *a);
 }
 
 /* ---- parsing a row ------------------------------------------------------ */
@@ -366,7 +423,9 @@ static int flush_group(struct reader *rd)
 		g->status[i] = pbr_validate_row(rd->rules, &row, &g->member[i]);
 	}
 	pbr_dedup_group(g->member, g->status, g->n);
-	for (size_t i = 0; i < g->n; i++) {
+	group_order(g);
+	for (size_t k = 0; k < g->n; k++) {
+		size_t i = g->ord[k];
 		const struct pbr_member *m = &g->member[i];
 
 		out->rows++;
@@ -391,69 +450,186 @@ static int flush_group(struct reader *rd)
 	return 0;
 }
 
-static int take_row(struct reader *rd, char *line, size_t len)
+/* One split row (fields point into line, len bytes) into the current group,
+ * or into a new one after the current group is flushed. */
+static int take_split(struct reader *rd, char *line, size_t len, char **fields,
+		      const size_t *lens)
 {
-	char *fields[NFIELDS];
-	size_t lens[NFIELDS];
 	struct group *g = &rd->g;
 
-	if (pbr_copy_split_len(line, len, fields, lens, NFIELDS) != 0 || fields[F_REF] == NULL)
-		return pbr_error(EX_SOFTWARE, "malformed COPY row from the server");
-	if (g->n > 0 && strcmp(gfield(g, 0, F_REF), fields[F_REF]) != 0) {
-		int rc = flush_group(rd);
-		if (rc != 0)
-			return rc;
+	if (g->n > 0) {
+		int c = strcmp(gfield(g, 0, F_REF), fields[F_REF]);
+
+		/* The group rule and the digest rely on the server's order: a
+		 * ref out of bytewise order (a server or foreign table whose
+		 * offender_ref is not compared as COLLATE "C") fails the run
+		 * instead of splitting a group. */
+		if (c > 0)
+			return pbr_error(EX_SOFTWARE,
+					 "the server returned offender_ref %.40s after %.40s: not in bytewise (COLLATE \"C\") order",
+					 fields[F_REF], gfield(g, 0, F_REF));
+		if (c < 0) {
+			int rc = flush_group(rd);
+			if (rc != 0)
+				return rc;
+		}
 	}
-	/* The unescaped row lies within the len + 1 bytes libpq gave us. */
+	/* The unescaped row lies within the len + 1 bytes of line. */
 	if (group_add(g, line, len, fields, lens) != 0)
 		return pbr_error(EX_OSERR, "out of memory");
 	return 0;
 }
 
+/* ---- reading: two ordered streams, merged by offender_ref ---------------- */
+
+/*
+ * A cohort is read as two COPY streams, both ordered by offender_ref
+ * bytewise:
+ *   - the rows whose text columns fit a btree index entry (all of them in
+ *     practice): migration 0010's covering partial index hands them over
+ *     in order, an index-only scan with no sort;
+ *   - the others (a 1 MB needs list or offender_ref in a loose feed),
+ *     found through their own small partial index and sorted by the server.
+ * The oversized stream is read first into a temporary file (nothing when
+ * it is empty) and merged with the main stream as that arrives.  ROW_FITS
+ * must be the predicate of both indexes of migration 0010, word for word
+ * in meaning, or the planner cannot use them (the rows still come out
+ * right, only slower).  No COALESCE or CASE in it: postgres_fdw (15)
+ * would not ship them, and the filter would run locally.
+ */
+#define ROW_FITS \
+	"octet_length(offender_ref) + octet_length(cohort_quarter)" \
+	" + octet_length(cpa_code) + octet_length(needs) <= 1000" \
+	" AND (pcc_code IS NULL OR octet_length(pcc_code) <= 500)" \
+	" AND (outcome_status IS NULL OR octet_length(outcome_status) <= 500)"
+
 char *pbr_cohort_copy_sql(PGconn *conn, const char *cpa_code,
-			  const char *cohort_quarter)
+			  const char *cohort_quarter, int oversized)
 {
 	static const char fmt[] =
 		"COPY (SELECT offender_ref, cohort_quarter, pcc_code, start_date,"
 		" predicted_binary_ppm, predicted_frequency_milli, needs,"
 		" reoffence_count, outcome_status"
 		" FROM pbr.cohort_member WHERE cpa_code = %s AND cohort_quarter = %s"
-		" ORDER BY offender_ref COLLATE \"C\","
-		" concat_ws('|', offender_ref, cohort_quarter, coalesce(pcc_code, ''),"
-		" coalesce(start_date::text, ''), coalesce(predicted_binary_ppm::text, ''),"
-		" coalesce(predicted_frequency_milli::text, ''), needs,"
-		" coalesce(reoffence_count::text, ''), coalesce(outcome_status, ''))"
-		" COLLATE \"C\") TO STDOUT";
+		" AND %s(" ROW_FITS ")"
+		" ORDER BY offender_ref COLLATE \"C\") TO STDOUT";
 	char *cpa = PQescapeLiteral(conn, cpa_code, strlen(cpa_code));
 	char *q = PQescapeLiteral(conn, cohort_quarter, strlen(cohort_quarter));
 	char *sql = NULL;
 
 	if (cpa && q) {
-		size_t n = sizeof fmt + strlen(cpa) + strlen(q);
+		size_t n = sizeof fmt + strlen(cpa) + strlen(q) + 4;
 		sql = malloc(n);
 		if (sql)
-			snprintf(sql, n, fmt, cpa, q);
+			snprintf(sql, n, fmt, cpa, q, oversized ? "NOT " : "");
 	}
 	PQfreemem(cpa);
 	PQfreemem(q);
 	return sql;
 }
 
-static int stream(PGconn *conn, struct reader *rd)
-{
-	char *buf = NULL;
-	int n;
+/* The oversized rows, spooled to a temporary file, one COPY line each. */
+struct spool {
+	FILE *f;
+	char *line;                 /* the pending row, split */
+	size_t cap;
+	size_t len;
+	char *fields[NFIELDS];
+	size_t lens[NFIELDS];
+	int pending;
+};
 
+/* Reads the next spooled row into sp (pending = 0 at the end). */
+static int spool_next(struct spool *sp)
+{
+	ssize_t n;
+
+	sp->pending = 0;
+	if (sp->f == NULL)
+		return 0;
+	n = getline(&sp->line, &sp->cap, sp->f);
+	if (n < 0) {
+		if (ferror(sp->f))
+			return pbr_error(EX_IOERR, "reading the spooled cohort rows: %s",
+					 strerror(errno));
+		return 0;
+	}
+	sp->len = (size_t)n;
+	if (pbr_copy_split_len(sp->line, sp->len, sp->fields, sp->lens, NFIELDS) != 0 ||
+	    sp->fields[F_REF] == NULL)
+		return pbr_error(EX_SOFTWARE, "malformed COPY row from the server");
+	sp->pending = 1;
+	return 0;
+}
+
+/* Hands over every spooled row whose offender_ref sorts before ref (all of
+ * them when ref is NULL). */
+static int spool_drain(struct reader *rd, struct spool *sp, const char *ref)
+{
+	int rc = 0;
+
+	while (rc == 0 && sp->pending &&
+	       (ref == NULL || strcmp(sp->fields[F_REF], ref) < 0)) {
+		rc = take_split(rd, sp->line, sp->len, sp->fields, sp->lens);
+		if (rc == 0)
+			rc = spool_next(sp);
+	}
+	return rc;
+}
+
+static int take_row(struct reader *rd, struct spool *sp, char *line, size_t len)
+{
+	char *fields[NFIELDS];
+	size_t lens[NFIELDS];
+	int rc;
+
+	if (pbr_copy_split_len(line, len, fields, lens, NFIELDS) != 0 || fields[F_REF] == NULL)
+		return pbr_error(EX_SOFTWARE, "malformed COPY row from the server");
+	if ((rc = spool_drain(rd, sp, fields[F_REF])) != 0)
+		return rc;
+	return take_split(rd, line, len, fields, lens);
+}
+
+/* Runs one COPY statement; every row goes to take_row, or to the spool
+ * file when sp->f is being written (spooling). */
+static int copy_stream(PGconn *conn, struct reader *rd, struct spool *sp,
+		       const char *sql, int spooling, const char *what)
+{
+	PGresult *res = PQexec(conn, sql);
+	char *buf = NULL;
+	int n, rc = 0;
+
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		rc = pbr_error(pbr_db_failure_code(conn), "reading %s: %s", what,
+			       pbr_db_message(conn));
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
 	while ((n = PQgetCopyData(conn, &buf, 0)) > 0) {
-		if (rd->rc == 0)
-			rd->rc = take_row(rd, buf, (size_t)n);
+		if (rc == 0 && spooling) {
+			if (sp->f == NULL && (sp->f = tmpfile()) == NULL)
+				rc = pbr_error(EX_CANTCREAT, "cannot create a temporary file for %s: %s",
+					       what, strerror(errno));
+			else if (fwrite(buf, 1, (size_t)n, sp->f) != (size_t)n)
+				rc = pbr_error(EX_IOERR, "cannot spool %s: %s", what, strerror(errno));
+		} else if (rc == 0) {
+			rc = take_row(rd, sp, buf, (size_t)n);
+		}
 		PQfreemem(buf);
 		buf = NULL;
 	}
-	if (n == -2)
-		return pbr_error(pbr_db_failure_code(conn), "reading cohort rows: %s",
-				 pbr_db_message(conn));
-	return 0;
+	if (n == -2 && rc == 0)
+		rc = pbr_error(pbr_db_failure_code(conn), "reading %s: %s", what,
+			       pbr_db_message(conn));
+	res = PQgetResult(conn);
+	if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = pbr_error(pbr_db_failure_code(conn), "reading %s: %s", what,
+			       pbr_db_message(conn));
+	PQclear(res);
+	while ((res = PQgetResult(conn)) != NULL)
+		PQclear(res);
+	return rc;
 }
 
 int pbr_cohort_read(PGconn *conn, const char *cpa_code,
@@ -461,11 +637,12 @@ int pbr_cohort_read(PGconn *conn, const char *cpa_code,
 		    const char *annex_name, struct pbr_cohort_result *out)
 {
 	struct reader *rd = calloc(1, sizeof *rd);
-	char quarter[8];
-	char *sql = NULL;
-	PGresult *res = NULL;
+	struct spool sp;
+	char quarter[8], what[64];
+	char *big_sql = NULL, *sql = NULL;
 	int rc = 0;
 
+	memset(&sp, 0, sizeof sp);
 	if (rd == NULL)
 		return pbr_error(EX_OSERR, "out of memory");
 	rd->rules = rules;
@@ -475,30 +652,28 @@ int pbr_cohort_read(PGconn *conn, const char *cpa_code,
 	rd->sink.annex_sha = pbr_sha256_new();
 	rd->sink.input_sha = pbr_sha256_new();
 	pbr_quarter_format(rules->cohort_quarter, quarter);
-	sql = pbr_cohort_copy_sql(conn, cpa_code, quarter);
-	if (!rd->sink.annex_sha || !rd->sink.input_sha || !sql) {
+	snprintf(what, sizeof what, "cohort %s of %.32s", quarter, cpa_code);
+	big_sql = pbr_cohort_copy_sql(conn, cpa_code, quarter, 1);
+	sql = pbr_cohort_copy_sql(conn, cpa_code, quarter, 0);
+	if (!rd->sink.annex_sha || !rd->sink.input_sha || !big_sql || !sql) {
 		rc = pbr_error(EX_OSERR, "out of memory");
 		goto cleanup;
 	}
 	sink_put(&rd->sink, annex_header, sizeof annex_header - 1);
-	res = PQexec(conn, sql);
-	if (PQresultStatus(res) != PGRES_COPY_OUT) {
-		rc = pbr_error(pbr_db_failure_code(conn), "reading cohort %s of %s: %s",
-			       quarter, cpa_code, pbr_db_message(conn));
+	if ((rc = copy_stream(conn, rd, &sp, big_sql, 1, what)) != 0)
 		goto cleanup;
+	if (sp.f != NULL) {
+		if (fflush(sp.f) != 0 || fseek(sp.f, 0, SEEK_SET) != 0) {
+			rc = pbr_error(EX_IOERR, "cannot spool %s: %s", what, strerror(errno));
+			goto cleanup;
+		}
+		if ((rc = spool_next(&sp)) != 0)
+			goto cleanup;
 	}
-	PQclear(res);
-	res = NULL;
-	rc = stream(conn, rd);
-	res = PQgetResult(conn);
-	if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = pbr_error(pbr_db_failure_code(conn), "reading cohort %s of %s: %s",
-			       quarter, cpa_code, pbr_db_message(conn));
-	if (rc == 0)
-		rc = rd->rc;
-	if (rc == 0 && rd->g.n > 0)
-		rc = flush_group(rd);
-	if (rc != 0)
+	if ((rc = copy_stream(conn, rd, &sp, sql, 0, what)) != 0 ||
+	    (rc = spool_drain(rd, &sp, NULL)) != 0)
+		goto cleanup;
+	if (rd->g.n > 0 && (rc = flush_group(rd)) != 0)
 		goto cleanup;
 	sink_flush(&rd->sink);
 	digest_flush(&rd->sink);
@@ -511,9 +686,10 @@ int pbr_cohort_read(PGconn *conn, const char *cpa_code,
 	    pbr_sha256_final(rd->sink.annex_sha, out->annex_digest) != 0)
 		rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
 cleanup:
-	PQclear(res);
-	while ((res = PQgetResult(conn)) != NULL)
-		PQclear(res);
+	if (sp.f)
+		fclose(sp.f);
+	free(sp.line);
+	free(big_sql);
 	free(sql);
 	pbr_sha256_free(rd->sink.annex_sha);
 	pbr_sha256_free(rd->sink.input_sha);
@@ -522,6 +698,8 @@ cleanup:
 	free(rd->g.field_len);
 	free(rd->g.member);
 	free(rd->g.status);
+	free(rd->g.ord);
+	free(rd->g.tmp);
 	free(rd);
 	return rc;
 }

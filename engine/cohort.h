@@ -32,9 +32,10 @@ int pbr_cohort_read(PGconn *conn, const char *cpa_code,
 		    const struct pbr_rules *rules, FILE *annex,
 		    const char *annex_name, struct pbr_cohort_result *out);
 
-/* The COPY statement that reads one cohort; exactly what the benchmark's
- * floor runs too.  Returns a malloc'd string, or NULL. */
+/* One of the two COPY statements that read a cohort, in offender_ref
+ * order: the rows that fit migration 0010's covering index (oversized 0),
+ * or the others (oversized 1).  Returns a malloc'd string, or NULL. */
 char *pbr_cohort_copy_sql(PGconn *conn, const char *cpa_code,
-			  const char *cohort_quarter);
+			  const char *cohort_quarter, int oversized);
 
 #endif

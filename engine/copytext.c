@@ -3,6 +3,8 @@
  */
 #include "copytext.h"
 
+#include <string.h>
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -101,4 +103,51 @@ int pbr_copy_split_len(char *line, size_t len, char **fields, size_t *lens,
 		r++;
 	}
 	return f == n ? 0 : -1;
+}
+
+/* Walks both virtual lines at once: a run of bytes inside the current field
+ * of each side is compared with one memcmp; at a field's end the next byte
+ * is the '|' separator, or the end of the line after the last field. */
+int pbr_line_cmp(const char *const *a, const size_t *alen,
+		 const char *const *b, const size_t *blen, int n)
+{
+	int i = 0, j = 0;
+	size_t p = 0, q = 0;
+
+	if (n <= 0)
+		return 0;
+	for (;;) {
+		size_t ra = alen[i] - p, rb = blen[j] - q;
+		size_t k = ra < rb ? ra : rb;
+		int ca, cb;
+
+		if (k > 0) {
+			int c = memcmp(a[i] + p, b[j] + q, k);
+
+			if (c != 0)
+				return c < 0 ? -1 : 1;
+			p += k;
+			q += k;
+			continue;
+		}
+		/* one side (at least) is at the end of its field */
+		ca = ra > 0 ? (unsigned char)a[i][p] : i < n - 1 ? '|' : -1;
+		cb = rb > 0 ? (unsigned char)b[j][q] : j < n - 1 ? '|' : -1;
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+		if (ca < 0)
+			return 0;
+		if (ra > 0) {
+			p++;
+		} else {
+			i++;
+			p = 0;
+		}
+		if (rb > 0) {
+			q++;
+		} else {
+			j++;
+			q = 0;
+		}
+	}
 }

@@ -17,4 +17,13 @@ int pbr_copy_split(char *line, size_t len, char **fields, int n);
 int pbr_copy_split_len(char *line, size_t len, char **fields, size_t *lens,
 		       int n);
 
+/* Compares two rows as the lines of the input digest (SPEC 7): the n fields
+ * joined by '|', a NULL field (pointer NULL) written empty, compared
+ * bytewise as unsigned bytes, a proper prefix first -- PostgreSQL's
+ * COLLATE "C" order of concat_ws('|', ...).  lens[] are the fields'
+ * lengths (0 for NULL); fields may hold any byte, '|' included.  Returns
+ * <0, 0 or >0. */
+int pbr_line_cmp(const char *const *a, const size_t *alen,
+		 const char *const *b, const size_t *blen, int n);
+
 #endif

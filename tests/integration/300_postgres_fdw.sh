@@ -7,6 +7,14 @@
 # single-cluster database and once in the federated one: the engine settles
 # every contract in both, and every statement and annex is byte-identical
 # apart from the RunId and CreatedAt lines (the ledger's clock).
+#
+# The engine's ordered read (ORDER BY offender_ref COLLATE "C", no computed
+# key: the tie order is settled in the engine) pushes down whole to the
+# server holding the partition, because offender_ref is declared COLLATE
+# "C" on the partitioned table and on the remote tables: the sort key's
+# collation is then the foreign column's own, which postgres_fdw ships.
+# The remote tables carry migration 0010's covering index, so the remote
+# hands the rows over in order without sorting (an index-only scan).
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -49,7 +57,7 @@ remote_env() { # DIR VAR: PGHOST or PGPORT of a remote cluster
 	)
 }
 
-COLUMNS_DDL="offender_ref text NOT NULL, cohort_quarter text NOT NULL,
+COLUMNS_DDL="offender_ref text COLLATE \"C\" NOT NULL, cohort_quarter text NOT NULL,
 	cpa_code text NOT NULL, pcc_code text, start_date date,
 	predicted_binary_ppm integer, predicted_frequency_milli integer,
 	needs text NOT NULL DEFAULT '', reoffence_count integer, outcome_status text"
@@ -62,8 +70,11 @@ for dir in "$R1" "$R2"; do
 	) || die "createdb on $dir failed"
 	remote "$dir" -c "CREATE SCHEMA pbr;
 		CREATE TABLE pbr.cohort_member ($COLUMNS_DDL);
-		CREATE INDEX ON pbr.cohort_member (cpa_code, cohort_quarter);" ||
+		CREATE INDEX ON pbr.cohort_member (cpa_code, cohort_quarter);
+		ALTER DATABASE pbr_remote SET log_statement = 'all';" ||
 		die "cannot create the remote table on $dir"
+	remote "$dir" -f "$SRCDIR/migrations/0010_cohort_read_index.sql" >/dev/null ||
+		die "cannot create migration 0010's indexes on $dir"
 done
 
 # ---- the single-cluster reference -------------------------------------------
@@ -87,8 +98,8 @@ sql -c "\\copy (SELECT $COHORT_COLUMNS FROM pbr.cohort_member WHERE cpa_code IN 
 	die "copy out failed"
 remote "$R1" -c "\\copy pbr.cohort_member ($COHORT_COLUMNS) FROM '$TMP/odd.copy'" || die "copy into $R1 failed"
 remote "$R2" -c "\\copy pbr.cohort_member ($COHORT_COLUMNS) FROM '$TMP/even.copy'" || die "copy into $R2 failed"
-remote "$R1" -c "ANALYZE pbr.cohort_member"
-remote "$R2" -c "ANALYZE pbr.cohort_member"
+remote "$R1" -c "VACUUM ANALYZE pbr.cohort_member"
+remote "$R2" -c "VACUUM ANALYZE pbr.cohort_member"
 
 # ---- the federated database ---------------------------------------------------
 dropdb --if-exists "$FED" >/dev/null 2>&1
@@ -112,10 +123,10 @@ PGDATABASE=$FED sql >"$TMP/fdw-setup.out" 2>&1 <<EOF || { cat "$TMP/fdw-setup.ou
 CREATE EXTENSION postgres_fdw;
 CREATE SERVER remote1 FOREIGN DATA WRAPPER postgres_fdw
 	OPTIONS (host '$(remote_env "$R1" PGHOST)', port '$(remote_env "$R1" PGPORT)',
-	         dbname 'pbr_remote', fetch_size '10000');
+	         dbname 'pbr_remote', fetch_size '10000', use_remote_estimate 'true');
 CREATE SERVER remote2 FOREIGN DATA WRAPPER postgres_fdw
 	OPTIONS (host '$(remote_env "$R2" PGHOST)', port '$(remote_env "$R2" PGPORT)',
-	         dbname 'pbr_remote', fetch_size '10000');
+	         dbname 'pbr_remote', fetch_size '10000', use_remote_estimate 'true');
 CREATE USER MAPPING FOR CURRENT_USER SERVER remote1 OPTIONS (user 'postgres');
 CREATE USER MAPPING FOR CURRENT_USER SERVER remote2 OPTIONS (user 'postgres');
 BEGIN;
@@ -154,18 +165,50 @@ assert_eq "foreign table,foreign table" \
 		WHERE i.inhparent = 'pbr.cohort_member'::regclass")" \
 	"every partition of the federated pbr.cohort_member is a foreign table"
 
-# The engine's read of one cohort is pruned to one partition and its
-# WHERE runs on the remote server.
-PGDATABASE=$FED sql -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT offender_ref
-	FROM pbr.cohort_member WHERE cpa_code = 'CPA01' AND cohort_quarter = '2024Q1'
-	ORDER BY offender_ref COLLATE \"C\"" >"$TMP/plan.txt"
-sed 's/^/    plan: /' "$TMP/plan.txt"
-assert_true "the cohort read prunes to the remote1 partition" \
-	grep -q 'Foreign Scan on pbr.cohort_member_odd' "$TMP/plan.txt"
-assert_true "the cohort read pushes its WHERE down" \
-	grep -Eq "Remote SQL: .*WHERE .*cpa_code = 'CPA01'.*cohort_quarter = '2024Q1'" "$TMP/plan.txt"
-assert_true "the even partition is not touched" \
-	bash -c "! grep -q cohort_member_even '$TMP/plan.txt'"
+# The engine's read of one cohort: two COPY statements (engine/cohort.c),
+# taken text for text from the local server's log of a dry run.  Both are
+# pruned to one partition and their WHERE runs remotely.  The main read
+# (every row that fits migration 0010's covering index) runs there whole,
+# ORDER BY included: one Foreign Scan, no local Sort.  The second read (the
+# rows too big for that index; none here) may be sorted locally: the
+# remote estimate says it returns nothing.
+# the local server's log (tests/cluster.sh: DIR/data, DIR/log/postgres.log)
+PGLOG_FILE=$(dirname "$(q 'SHOW data_directory')")/log/postgres.log
+[ -r "$PGLOG_FILE" ] || die "cannot read the server log $PGLOG_FILE"
+PGDATABASE=$FED sql -c "ALTER DATABASE $FED SET log_statement = 'all'" >/dev/null
+log_off=$(stat -c %s "$PGLOG_FILE")
+mkdir -p "$TMP/probe"
+assert_exit 0 env PGDATABASE="$FED" "$PBR" run --period 2025Q4 --contract CRC01 --out "$TMP/probe" --dry-run
+PGDATABASE=$FED sql -c "ALTER DATABASE $FED RESET log_statement" >/dev/null
+tail -c +"$((log_off + 1))" "$PGLOG_FILE" | grep -o 'statement: COPY (SELECT .*) TO STDOUT$' |
+	sed -e 's/^statement: COPY (//' -e 's/) TO STDOUT$//' >"$TMP/engine-reads.sql"
+assert_eq 2 "$(wc -l <"$TMP/engine-reads.sql")" "the engine read cohort 2024Q1 of CRC01 with two COPY statements"
+grep -v 'NOT (' "$TMP/engine-reads.sql" >"$TMP/main-read.sql"
+grep 'NOT (' "$TMP/engine-reads.sql" >"$TMP/oversized-read.sql"
+assert_eq "1 1" "$(wc -l <"$TMP/main-read.sql") $(wc -l <"$TMP/oversized-read.sql")" \
+	"one main read, one read of the oversized rows"
+for read in main oversized; do
+	PGDATABASE=$FED sql -c "EXPLAIN (VERBOSE, COSTS OFF) $(cat "$TMP/$read-read.sql")" >"$TMP/plan-$read.txt"
+	sed "s/^/    $read plan: /" "$TMP/plan-$read.txt"
+	assert_true "$read read: pruned to the remote1 partition" \
+		grep -q 'Foreign Scan on pbr.cohort_member_odd' "$TMP/plan-$read.txt"
+	assert_true "$read read: the WHERE runs remotely" \
+		grep -Eq "Remote SQL: .*WHERE .*cpa_code = 'CPA01'.*cohort_quarter = '2024Q1'.*octet_length" "$TMP/plan-$read.txt"
+	assert_true "$read read: no local Filter" bash -c "! grep -q 'Filter:' '$TMP/plan-$read.txt'"
+	assert_true "$read read: the even partition is not touched" \
+		bash -c "! grep -q cohort_member_even '$TMP/plan-$read.txt'"
+done
+assert_true "main read: the ORDER BY runs remotely" \
+	grep -Eq 'Remote SQL: .* ORDER BY offender_ref ASC NULLS LAST$' "$TMP/plan-main.txt"
+assert_true "main read: no local Sort" bash -c "! grep -Eq '^ *(->  )?Sort' '$TMP/plan-main.txt'"
+# and the remote server plans it as an index-only scan of migration 0010's
+# index: the rows leave in order without a sort there either
+remote_sql=$(sed -n 's/^ *Remote SQL: //p' "$TMP/plan-main.txt")
+remote "$R1" -c "EXPLAIN (COSTS OFF) $remote_sql" >"$TMP/remote-plan.txt"
+sed 's/^/    remote1 plan: /' "$TMP/remote-plan.txt"
+assert_true "remote1 reads the cohort by an index-only scan of cohort_member_read" \
+	grep -q 'Index Only Scan using cohort_member_read on' "$TMP/remote-plan.txt"
+assert_true "remote1 does not sort" bash -c "! grep -q 'Sort' '$TMP/remote-plan.txt'"
 
 # ---- settle both, period by period --------------------------------------------
 A=$TMP/single
@@ -217,6 +260,21 @@ ledger() {
 	PGDATABASE=$1 "$PBR" history --format csv | cut -d, -f2-10 | LC_ALL=C sort
 }
 assert_eq "$(ledger "$PGDATABASE")" "$(ledger "$FED")" "ledgers: same statements, figures and digests"
+
+# During the runs the remote servers received the ordered reads: every
+# main cohort read the engine made reached them as a cursor whose query
+# ends in the ORDER BY (remote1 holds the odd CPAs, remote2 the even ones).
+# (Log records span lines: joined first.)
+for dir in "$R1" "$R2"; do
+	awk '/^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / { if (r != "") print r; r = $0; next }
+		{ r = r " " $0 } END { if (r != "") print r }' "$dir/log/postgres.log" |
+		grep 'DECLARE c[0-9]* CURSOR FOR' | grep 'FROM pbr.cohort_member WHERE' |
+		grep 'octet_length(needs)) <= 1000' >"$TMP/reads-$(basename "$dir")"
+	total=$(wc -l <"$TMP/reads-$(basename "$dir")")
+	ordered=$(grep -c 'ORDER BY offender_ref ASC NULLS LAST$' "$TMP/reads-$(basename "$dir")")
+	assert_true "$(basename "$dir") received main cohort reads ($total)" test "$total" -gt 10
+	assert_eq "$total" "$ordered" "$(basename "$dir"): main cohort reads that carry the ORDER BY"
+done
 
 # and a statement verifies against the federated database (recomputed
 # through postgres_fdw)
