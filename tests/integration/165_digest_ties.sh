@@ -63,7 +63,7 @@ assert_eq 120 "$(q "SELECT count(DISTINCT offender_ref) FROM pbr.cohort_member W
 
 OUT=$TMP/out
 mkdir -p "$OUT" "$TMP/jobs"
-assert_exit 0 "$PBR" run --period 2025Q4 --contract NORTH --out "$OUT"
+assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract NORTH --out "$OUT"
 X=$OUT/NORTH-2025Q4-1.xml
 A=$OUT/NORTH-2025Q4-1-annex.csv
 [ -s "$X" ] || die "no statement"
