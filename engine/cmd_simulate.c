@@ -102,7 +102,7 @@ static int parse_opts(int argc, char **argv, struct sim_opts *o)
 		return usage("--period and --tariff are required");
 	if (pbr_quarter_parse(period, &o->period) != 0)
 		return usage("--period must be a quarter such as 2025Q4");
-	if (o->period - 7 < 1000 * 4)
+	if (pbr_cohort_of_period(o->period) < 1000 * 4)
 		return usage("--period is too early");
 	pbr_quarter_format(o->period, o->period_text);
 	if (o->out && *o->out == '\0')
@@ -137,8 +137,8 @@ static int simulate_one(PGconn *conn, const struct sim_opts *o,
 			const struct pbr_tariff_file *t, const char *created_at,
 			struct sim *sm)
 {
-	struct pbr_settle_opts now = { NULL, NULL, NULL, NULL, false, NULL, NULL };
-	struct pbr_settle_opts draft = { NULL, NULL, NULL, &t->st, true, NULL, NULL };
+	struct pbr_settle_opts now = { .quiet = false };
+	struct pbr_settle_opts draft = { .tariff_override = &t->st, .quiet = true };
 	char name[PBR_ID_MAX + 32];
 	int rc;
 
@@ -198,6 +198,16 @@ static void row(const char *contract, const char *area, int64_t now, int64_t dra
 	printf("%-12s %-16s %16s %16s %16s\n", contract, area, a, b, d);
 }
 
+/* z in milli as "1.960", for the table only; two buffers for one printf. */
+static const char *zbuf(int64_t z_milli, int which)
+{
+	static char buf[2][24];
+
+	snprintf(buf[which & 1], sizeof buf[0], "%" PRId64 ".%03" PRId64,
+		 z_milli / 1000, z_milli % 1000);
+	return buf[which & 1];
+}
+
 static int print_table(const struct sim_opts *o, const struct pbr_tariff_file *t,
 		       struct sim *sm, size_t n)
 {
@@ -205,17 +215,29 @@ static int print_table(const struct sim_opts *o, const struct pbr_tariff_file *t
 	bool any_recon = false;
 	char cohort[8];
 
-	pbr_quarter_format(o->period - 7, cohort);
+	pbr_quarter_format(pbr_cohort_of_period(o->period), cohort);
 	printf("# simulate: period %s (cohort %s), draft tariff %s from %s; nothing recorded\n",
 	       o->period_text, cohort, t->st.tariff_version, o->tariff);
-	for (size_t i = 0; i < n; i++)
-		printf("# %s: tariff in force %s\n", sm[i].contract, sm[i].now.tariff_version);
+	for (size_t i = 0; i < n; i++) {
+		const struct pbr_statement *a = &sm[i].now, *b = &sm[i].draft;
+
+		printf("# %s: tariff in force %s (%s rule); B %" PRId64 " is %s at z %s now, %s at z %s under the draft (%s rule)\n",
+		       sm[i].contract, a->tariff_version,
+		       pbr_binary_mode_name(a->tariff.binary_mode), pbr_sums_B(&a->sums),
+		       a->pay.significant ? "significant" : "not significant",
+		       zbuf(a->tariff.significance_z_milli, 0),
+		       b->pay.significant ? "significant" : "not significant",
+		       zbuf(b->tariff.significance_z_milli, 1),
+		       pbr_binary_mode_name(b->tariff.binary_mode));
+	}
 	printf("%-12s %-16s %16s %16s %16s\n", "contract", "area", "now £", "draft £",
 	       "difference £");
 	for (size_t i = 0; i < n; i++) {
 		struct pbr_statement *a = &sm[i].now, *b = &sm[i].draft;
 
 		row(sm[i].contract, "ALL", a->pay.total, b->pay.total);
+		if (a->pay.deduction != 0 || b->pay.deduction != 0)
+			row(sm[i].contract, "DEDUCTION", -a->pay.deduction, -b->pay.deduction);
 		for (size_t k = 0; k < a->n_areas && k < b->n_areas; k++)
 			row(sm[i].contract, a->areas[k].code, a->areas[k].total,
 			    b->areas[k].total);
@@ -317,7 +339,7 @@ int cmd_simulate(int argc, char **argv)
 	if (n == 0) {
 		char cohort[8];
 
-		pbr_quarter_format(o.period - 7, cohort);
+		pbr_quarter_format(pbr_cohort_of_period(o.period), cohort);
 		fprintf(stderr, "pbr-settle: no contract covers cohort %s (period %s); nothing to simulate\n",
 			cohort, o.period_text);
 		goto cleanup;

@@ -8,6 +8,21 @@
 
 /* ---- periods ----------------------------------------------------------- */
 
+int pbr_cohort_of_period(int period)
+{
+	return period - PBR_SETTLEMENT_LAG;
+}
+
+int pbr_period_of_cohort(int cohort)
+{
+	return cohort + PBR_SETTLEMENT_LAG;
+}
+
+bool pbr_is_q4(int quarter)
+{
+	return quarter % 4 == 3;
+}
+
 int pbr_quarter_parse(const char *s, int *out)
 {
 	int year = 0;
@@ -63,6 +78,105 @@ bool pbr_contract_id_ok(const char *s)
 __int128 pbr_round_div(__int128 a, __int128 b)
 {
 	return (2 * a + b) / (2 * b);
+}
+
+__int128 pbr_round_div_signed(__int128 a, __int128 b)
+{
+	return a < 0 ? -pbr_round_div(-a, b) : pbr_round_div(a, b);
+}
+
+/* ---- 128-bit decimal --------------------------------------------------- */
+
+void pbr_i128_format(__int128 v, char *buf)
+{
+	char tmp[PBR_I128_BUF];
+	size_t n = 0, k = 0;
+	unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+
+	do {
+		tmp[n++] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		buf[k++] = '-';
+	while (n > 0)
+		buf[k++] = tmp[--n];
+	buf[k] = '\0';
+}
+
+int pbr_i128_parse(const char *s, __int128 *out)
+{
+	bool neg = false;
+	unsigned __int128 u = 0, limit;
+
+	if (s == NULL)
+		return -1;
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	if (*s == '\0' || (s[0] == '0' && s[1] != '\0') || (neg && strcmp(s, "0") == 0))
+		return -1;
+	limit = neg ? (unsigned __int128)1 << 127 : ((unsigned __int128)1 << 127) - 1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (u > (limit - (unsigned __int128)(*s - '0')) / 10)
+			return -1;
+		u = u * 10 + (unsigned __int128)(*s - '0');
+	}
+	*out = neg ? (__int128)(-(u - 1)) - 1 : (__int128)u;
+	return 0;
+}
+
+/* ---- tariff ------------------------------------------------------------ */
+
+const char *pbr_binary_mode_name(enum pbr_binary_mode m)
+{
+	return m == PBR_MODE_SIGNIFICANCE ? "significance" : "hurdle";
+}
+
+int pbr_binary_mode_parse(const char *s, enum pbr_binary_mode *out)
+{
+	if (s != NULL && strcmp(s, "hurdle") == 0)
+		*out = PBR_MODE_HURDLE;
+	else if (s != NULL && strcmp(s, "significance") == 0)
+		*out = PBR_MODE_SIGNIFICANCE;
+	else
+		return -1;
+	return 0;
+}
+
+bool pbr_uplift_ok(int64_t bp)
+{
+	return bp >= 0 && bp <= 100 * PBR_BP;
+}
+
+const char *pbr_tariff_out_of_range(const struct pbr_tariff *t)
+{
+	if (t->binary_price_pence < 0)
+		return "binary_price_pence";
+	if (t->frequency_price_pence < 0)
+		return "frequency_price_pence";
+	if (t->binary_hurdle_ppm < 0 || t->binary_hurdle_ppm > PBR_PPM)
+		return "binary_hurdle_ppm";
+	if (t->cohort_cap_pence < 0)
+		return "cohort_cap_pence";
+	if (t->max_weight_bp < PBR_BP || t->max_weight_bp > 100 * PBR_BP)
+		return "max_weight_bp";
+	if (t->max_reject_ppm < 0 || t->max_reject_ppm > PBR_PPM)
+		return "max_reject_ppm";
+	if (t->binary_mode != PBR_MODE_HURDLE && t->binary_mode != PBR_MODE_SIGNIFICANCE)
+		return "binary_mode";
+	if (t->significance_z_milli < 1 || t->significance_z_milli > 5000)
+		return "significance_z_milli";
+	if (t->deduction_price_pence < 0)
+		return "deduction_price_pence";
+	if (t->deduction_cap_pence < 0)
+		return "deduction_cap_pence";
+	if (t->has_termination && (t->termination_ppm < 0 || t->termination_ppm > PBR_PPM))
+		return "termination_ppm";
+	return NULL;
 }
 
 /* ---- needs table ------------------------------------------------------- */
@@ -264,6 +378,8 @@ int pbr_sums_add(struct pbr_sums *s, const struct pbr_member *m)
 	t.Ab = m->weight_bp * m->y * PBR_PPM;
 	t.Ef = m->weight_bp * m->f;
 	t.Af = m->weight_bp * m->r * PBR_MILLI;
+	/* w^2 <= 10^12 and p(10^6 - p) <= 2.5*10^11: the product needs 128 bits */
+	t.V = (__int128)(m->weight_bp * m->weight_bp) * (m->p * (PBR_PPM - m->p));
 	return pbr_sums_merge(s, &t);
 }
 
@@ -276,7 +392,8 @@ int pbr_sums_merge(struct pbr_sums *s, const struct pbr_sums *t)
 	    __builtin_add_overflow(s->Eb, t->Eb, &r.Eb) ||
 	    __builtin_add_overflow(s->Ab, t->Ab, &r.Ab) ||
 	    __builtin_add_overflow(s->Ef, t->Ef, &r.Ef) ||
-	    __builtin_add_overflow(s->Af, t->Af, &r.Af))
+	    __builtin_add_overflow(s->Af, t->Af, &r.Af) ||
+	    __builtin_add_overflow(s->V, t->V, &r.V))
 		return -1;
 	{
 		int64_t b, f;   /* B and F must fit too */
@@ -305,35 +422,115 @@ static bool fits64(__int128 v)
 	return v >= INT64_MIN && v <= INT64_MAX;
 }
 
-int pbr_price(const struct pbr_tariff *t, const struct pbr_sums *s,
-	      int64_t cap_pence, struct pbr_payment *out)
+bool pbr_significant(int64_t B, __int128 V, int64_t z_milli)
+{
+	unsigned __int128 b2, z2, a, r, need, part;
+
+	if (B == 0)
+		return false;
+	if (V <= 0)
+		return true;
+	/* |B| <= 2^63, so B^2 <= 2^126 fits.  B^2 * 10^6 >= z^2 V holds iff
+	 * B^2 >= ceil(z^2 V / 10^6), and with V = a 10^6 + r that ceiling is
+	 * z^2 a + ceil(z^2 r / 10^6): no product passes 128 bits unless
+	 * z^2 a does, and then the ceiling is beyond any B^2. */
+	b2 = (unsigned __int128)(B < 0 ? -(__int128)B : (__int128)B);
+	b2 *= b2;
+	z2 = (unsigned __int128)z_milli * (unsigned __int128)z_milli;
+	a = (unsigned __int128)V / (unsigned __int128)PBR_PPM;
+	r = (unsigned __int128)V % (unsigned __int128)PBR_PPM;
+	if (__builtin_mul_overflow(z2, a, &need))
+		return false;
+	part = (z2 * r + (unsigned __int128)PBR_PPM - 1) / (unsigned __int128)PBR_PPM;
+	if (__builtin_add_overflow(need, part, &need))
+		return false;
+	return b2 >= need;
+}
+
+int64_t pbr_cap_times(int64_t cap_pence, int64_t k)
+{
+	int64_t out;
+
+	if (__builtin_mul_overflow(cap_pence, k, &out))
+		return INT64_MAX;
+	return out;
+}
+
+int pbr_price_pool(const struct pbr_tariff *t, const struct pbr_sums *s,
+		   int64_t cap_pence, int64_t deduction_cap_pence,
+		   struct pbr_payment *out)
 {
 	__int128 B = (__int128)s->Eb - s->Ab;
 	__int128 F = (__int128)s->Ef - s->Af;
-	__int128 pb = 0, pf = 0, sum, total, cut, pf2;
+	__int128 pb = 0, pf = 0, d = 0, sum, capped, cut, pf2;
+	bool sig_mode = t->binary_mode == PBR_MODE_SIGNIFICANCE;
 
 	memset(out, 0, sizeof *out);
-	out->hurdle_met = B > 0 && B >= (__int128)t->binary_hurdle_ppm * s->W;
-	out->gate_open = B >= 0 && F > 0;
+	if (!fits64(B) || !fits64(F))
+		return -1;
+	out->significant = pbr_significant((int64_t)B, s->V, t->significance_z_milli);
+	if (sig_mode) {
+		out->hurdle_met = B > 0 && out->significant;
+		out->gate_open = out->hurdle_met && F > 0;
+	} else {
+		out->hurdle_met = B > 0 && B >= (__int128)t->binary_hurdle_ppm * s->W;
+		out->gate_open = B >= 0 && F > 0;
+	}
 	if (out->hurdle_met)
 		pb = pbr_round_div(B * t->binary_price_pence,
 				   (__int128)10000000000LL);
 	if (out->gate_open)
 		pf = pbr_round_div(F * t->frequency_price_pence,
 				   (__int128)10000000LL);
+	if (sig_mode && B < 0 && out->significant) {
+		d = pbr_round_div(-B * t->deduction_price_pence,
+				  (__int128)10000000000LL);
+		if (d > deduction_cap_pence)
+			d = deduction_cap_pence;
+		out->termination = t->has_termination &&
+				   -B >= (__int128)t->termination_ppm * s->W;
+	}
 	sum = pb + pf;
-	total = sum < cap_pence ? sum : cap_pence;
-	cut = sum - total;
+	capped = sum < cap_pence ? sum : cap_pence;
+	cut = sum - capped;
 	pf2 = pf - (cut < pf ? cut : pf);
-	if (!fits64(sum) || !fits64(pb) || !fits64(pf))
+	if (!fits64(sum) || !fits64(pb) || !fits64(pf) || !fits64(d))
 		return -1;
 	out->binary_raw = (int64_t)pb;
 	out->frequency_raw = (int64_t)pf;
-	out->total = (int64_t)total;
+	out->deduction = (int64_t)d;
+	out->total = (int64_t)(capped - d);
 	out->cut = (int64_t)cut;
 	out->frequency = (int64_t)pf2;
-	out->binary = (int64_t)(total - pf2);
+	out->binary = (int64_t)(capped - pf2);
 	return 0;
+}
+
+int pbr_price(const struct pbr_tariff *t, const struct pbr_sums *s,
+	      int64_t cap_pence, struct pbr_payment *out)
+{
+	return pbr_price_pool(t, s, cap_pence, t->deduction_cap_pence, out);
+}
+
+int pbr_true_up(int64_t entitlement, int64_t previously_paid,
+		int64_t q4_total, int64_t *true_up)
+{
+	int64_t paid;
+
+	if (__builtin_add_overflow(previously_paid, q4_total, &paid) ||
+	    __builtin_sub_overflow(entitlement, paid, true_up))
+		return -1;
+	return 0;
+}
+
+int pbr_amount_due(int64_t period_due, bool restatement,
+		   int64_t superseded_period_due, int64_t advance_netted,
+		   int64_t *amount_due)
+{
+	if (restatement)
+		return __builtin_sub_overflow(period_due, superseded_period_due,
+					      amount_due) ? -1 : 0;
+	return __builtin_sub_overflow(period_due, advance_netted, amount_due) ? -1 : 0;
 }
 
 /* ---- attribution ------------------------------------------------------- */

@@ -22,6 +22,15 @@
 
 /* ---- periods (YYYYQn) -------------------------------------------------- */
 
+/* The settlement lag of SPEC 3: period P settles cohort P-7, the first
+ * quarter in which every outcome of the cohort is final (12 months'
+ * follow-up and 6 months for convictions to be proven). */
+#define PBR_SETTLEMENT_LAG 7
+int pbr_cohort_of_period(int period);
+int pbr_period_of_cohort(int cohort);
+/* A Q4 cohort is settled with the annual reconciliation (SPEC 6). */
+bool pbr_is_q4(int quarter);
+
 /* Parses "YYYYQn" (year 1000..9999, n 1..4) into year*4 + n-1.
  * Returns 0, or -1 when s is not exactly of that form. */
 int pbr_quarter_parse(const char *s, int *out);
@@ -36,8 +45,25 @@ bool pbr_contract_id_ok(const char *s);
 
 /* round(a/b) half up for a >= 0, b > 0: (2a + b) / (2b). */
 __int128 pbr_round_div(__int128 a, __int128 b);
+/* The signed rule of SPEC 1: a negative a is rounded as -round(|a|/b). */
+__int128 pbr_round_div_signed(__int128 a, __int128 b);
+
+/* ---- 128-bit integers in decimal (BinaryVariance) --------------------- */
+
+#define PBR_I128_BUF 41   /* "-" + 39 digits + NUL */
+/* Writes v in plain decimal into buf (PBR_I128_BUF bytes). */
+void pbr_i128_format(__int128 v, char *buf);
+/* Parses plain decimal ("-"? digits, no sign for 0) into *out.  Returns 0,
+ * or -1 when s is not of that form or does not fit 128 bits. */
+int pbr_i128_parse(const char *s, __int128 *out);
 
 /* ---- tariff ------------------------------------------------------------ */
+
+/* How the binary measure decides (SPEC 5 and 5a). */
+enum pbr_binary_mode {
+	PBR_MODE_HURDLE = 0,          /* a fixed hurdle (SPEC 5), the default */
+	PBR_MODE_SIGNIFICANCE = 1     /* a significant fall pays, a rise deducts */
+};
 
 struct pbr_tariff {
 	int64_t binary_price_pence;
@@ -46,7 +72,26 @@ struct pbr_tariff {
 	int64_t cohort_cap_pence;
 	int64_t max_weight_bp;
 	int64_t max_reject_ppm;
+	/* SPEC 5a; zeroed, a tariff is in hurdle mode with no deduction */
+	enum pbr_binary_mode binary_mode;
+	int64_t significance_z_milli;   /* 1..5000; 1960 = 95 % two-sided */
+	int64_t deduction_price_pence;
+	int64_t deduction_cap_pence;
+	bool has_termination;           /* termination_ppm not NULL */
+	int64_t termination_ppm;
 };
+
+/* "hurdle" or "significance"; pbr_binary_mode_parse returns 0 or -1. */
+const char *pbr_binary_mode_name(enum pbr_binary_mode m);
+int pbr_binary_mode_parse(const char *s, enum pbr_binary_mode *out);
+
+/* The tariff limits of SPEC 2 and 5a: prices and caps >= 0, hurdle and
+ * max_reject 0..10^6 ppm, max_weight 10 000..1 000 000 bp, z 1..5000,
+ * termination 0..10^6 ppm.  Returns NULL when every parameter is within
+ * them, else the name of the first one that is not (its SQL column name). */
+const char *pbr_tariff_out_of_range(const struct pbr_tariff *t);
+/* An uplift is 0..1 000 000 bp. */
+bool pbr_uplift_ok(int64_t bp);
 
 /* The needs a tariff knows: every pbr.need code with its uplift under the
  * tariff (0 when it has no uplift row).  Codes are kept sorted bytewise. */
@@ -143,6 +188,7 @@ struct pbr_sums {
 	int64_t Ab;     /* sum w*y*10^6 */
 	int64_t Ef;     /* sum w*f */
 	int64_t Af;     /* sum w*r*10^3 */
+	__int128 V;     /* sum w^2*p*(10^6-p), bp^2 ppm^2: 10^23 and more (SPEC 5a) */
 };
 
 static inline int64_t pbr_sums_B(const struct pbr_sums *s) { return s->Eb - s->Ab; }
@@ -158,21 +204,51 @@ int64_t pbr_binary_contribution(const struct pbr_member *m);
 int64_t pbr_frequency_contribution(const struct pbr_member *m);
 
 struct pbr_payment {
-	bool hurdle_met;
+	bool hurdle_met;        /* BinaryHurdleMet (SPEC 5, or 5a: B > 0 and significant) */
 	bool gate_open;
+	bool significant;       /* BinarySignificant (SPEC 5a), in either mode */
+	bool termination;       /* TerminationFlag (significance mode only) */
+	int64_t deduction;      /* D (significance mode only) */
 	int64_t binary_raw;     /* Pb before the cap */
 	int64_t frequency_raw;  /* Pf before the cap */
 	int64_t binary;         /* Pb' */
 	int64_t frequency;      /* Pf' */
-	int64_t cut;            /* Pb + Pf - T */
-	int64_t total;          /* T */
+	int64_t cut;            /* Pb + Pf - Pb' - Pf' */
+	int64_t total;          /* T = Pb' + Pf' - D; negative means money owed back */
 };
 
-/* Applies the hurdle, gate, prices and cap (cap_pence, normally the
- * tariff's cohort cap, k times it for an annual pool).  Returns 0, or -1
- * when a payment does not fit int64. */
+/* SPEC 5a: is B significant against V at z (milli)?  B != 0 and
+ * B^2 * 10^6 >= z^2 * V, compared exactly in 128-bit integers without
+ * overflow for any B that fits int64 and any V >= 0 (every B != 0 is
+ * significant when V = 0). */
+bool pbr_significant(int64_t B, __int128 V, int64_t z_milli);
+
+/* Applies the binary rule of the tariff's mode (hurdle or significance),
+ * the frequency gate, prices, the cap on Pb + Pf (cap_pence: the cohort
+ * cap, k times it for an annual pool) and, in significance mode, the
+ * deduction capped at deduction_cap_pence (k times the tariff's for a
+ * pool).  Returns 0, or -1 when a figure does not fit int64. */
+int pbr_price_pool(const struct pbr_tariff *t, const struct pbr_sums *s,
+		   int64_t cap_pence, int64_t deduction_cap_pence,
+		   struct pbr_payment *out);
+/* pbr_price_pool with the tariff's own deduction cap. */
 int pbr_price(const struct pbr_tariff *t, const struct pbr_sums *s,
 	      int64_t cap_pence, struct pbr_payment *out);
+
+/* k times a cap; saturates at INT64_MAX (a cap that large is no limit). */
+int64_t pbr_cap_times(int64_t cap_pence, int64_t k);
+
+/* SPEC 6: true_up = entitlement - (previously paid + T of the Q4 cohort).
+ * Returns 0, or -1 on overflow. */
+int pbr_true_up(int64_t entitlement, int64_t previously_paid,
+		int64_t q4_total, int64_t *true_up);
+
+/* SPEC 7: an original's AmountDuePence is PeriodDuePence less the advance
+ * netted; a restatement's is PeriodDuePence less the superseded
+ * statement's PeriodDuePence.  Returns 0, or -1 on overflow. */
+int pbr_amount_due(int64_t period_due, bool restatement,
+		   int64_t superseded_period_due, int64_t advance_netted,
+		   int64_t *amount_due);
 
 /* Largest-remainder attribution of amount (>= 0; a negative amount
  * returns -1 with every share 0) over n areas in proportion to

@@ -91,18 +91,14 @@ static int check_overlap(PGconn *conn, const char *cohort,
 
 static int tariff_ok(const struct pbr_statement *s)
 {
-	const struct pbr_tariff *t = &s->tariff;
+	const char *bad = pbr_tariff_out_of_range(&s->tariff);
 
-	if (t->binary_price_pence < 0 || t->frequency_price_pence < 0 ||
-	    t->binary_hurdle_ppm < 0 || t->binary_hurdle_ppm > PBR_PPM ||
-	    t->cohort_cap_pence < 0 || t->max_weight_bp < PBR_BP ||
-	    t->max_weight_bp > 100 * PBR_BP || t->max_reject_ppm < 0 ||
-	    t->max_reject_ppm > PBR_PPM)
+	if (bad != NULL)
 		return pbr_error(EX_DATAERR,
-				 "tariff %s has a parameter out of range (prices and cap >= 0, hurdle and max_reject 0..1000000 ppm, max_weight 10000..1000000 bp)",
-				 s->tariff_version);
+				 "tariff %s: %s out of range (prices and caps >= 0; hurdle, max_reject and termination 0..1000000 ppm; max_weight 10000..1000000 bp; significance_z_milli 1..5000)",
+				 s->tariff_version, bad);
 	for (size_t i = 0; i < s->n_uplifts; i++)
-		if (s->uplifts[i].bp < 0 || s->uplifts[i].bp > 100 * PBR_BP)
+		if (!pbr_uplift_ok(s->uplifts[i].bp))
 			return pbr_error(EX_DATAERR, "tariff %s: uplift of %s out of range (0..1000000 bp)",
 					 s->tariff_version, s->uplifts[i].need);
 	return 0;
@@ -115,7 +111,9 @@ static int load_tariff(PGconn *conn, const char *cohort,
 	PGresult *res = pbr_db_query(conn, "reading the tariff in force",
 		"SELECT t.version, t.binary_price_pence, t.frequency_price_pence,"
 		" t.binary_hurdle_ppm, t.cohort_cap_pence, t.max_weight_bp,"
-		" t.max_reject_ppm, t.description"
+		" t.max_reject_ppm, t.description, t.binary_mode,"
+		" t.significance_z_milli, t.deduction_price_pence,"
+		" t.deduction_cap_pence, t.termination_ppm"
 		" FROM pbr.contract_tariff ct JOIN pbr.tariff t ON t.version = ct.tariff_version"
 		" WHERE ct.contract_id = $1 AND ct.from_cohort <= $2"
 		" ORDER BY ct.from_cohort DESC LIMIT 1", 2, params);
@@ -136,8 +134,20 @@ static int load_tariff(PGconn *conn, const char *cohort,
 	s->tariff.max_weight_bp = int_value(res, 0, 5);
 	s->tariff.max_reject_ppm = int_value(res, 0, 6);
 	s->tariff_description = dup_value(res, 0, 7);
-	if (!s->tariff_version || !s->tariff_description)
+	if (!s->tariff_version || !s->tariff_description) {
 		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	if (pbr_binary_mode_parse(PQgetvalue(res, 0, 8), &s->tariff.binary_mode) != 0) {
+		rc = pbr_error(EX_DATAERR, "tariff %s: unknown binary_mode '%s'",
+			       s->tariff_version, PQgetvalue(res, 0, 8));
+		goto cleanup;
+	}
+	s->tariff.significance_z_milli = int_value(res, 0, 9);
+	s->tariff.deduction_price_pence = int_value(res, 0, 10);
+	s->tariff.deduction_cap_pence = int_value(res, 0, 11);
+	s->tariff.has_termination = !PQgetisnull(res, 0, 12);
+	s->tariff.termination_ppm = int_value(res, 0, 12);
 cleanup:
 	PQclear(res);
 	return rc;
@@ -270,20 +280,24 @@ static int attribute(struct pbr_statement *s)
 	size_t n = s->n_areas;
 	int64_t *xb = calloc(n + 1, sizeof *xb), *xf = calloc(n + 1, sizeof *xf);
 	int64_t *ob = calloc(n + 1, sizeof *ob), *of = calloc(n + 1, sizeof *of);
+	int64_t *xd = calloc(n + 1, sizeof *xd), *od = calloc(n + 1, sizeof *od);
 	const char **codes = calloc(n + 1, sizeof *codes);
 	int rc = 0;
 
-	if (!xb || !xf || !ob || !of || !codes) {
+	if (!xb || !xf || !ob || !of || !xd || !od || !codes) {
 		rc = pbr_error(EX_OSERR, "out of memory");
 		goto cleanup;
 	}
 	for (size_t i = 0; i < n; i++) {
 		xb[i] = pbr_sums_B(&s->areas[i].sums);
 		xf[i] = pbr_sums_F(&s->areas[i].sums);
+		/* SPEC 5a: the deduction falls on the areas that did worse */
+		xd[i] = xb[i] < 0 ? -xb[i] : 0;
 		codes[i] = s->areas[i].code;
 	}
 	if (pbr_attribute(s->pay.binary, xb, codes, n, ob) != 0 ||
-	    pbr_attribute(s->pay.frequency, xf, codes, n, of) != 0) {
+	    pbr_attribute(s->pay.frequency, xf, codes, n, of) != 0 ||
+	    pbr_attribute(s->pay.deduction, xd, codes, n, od) != 0) {
 		rc = pbr_error(EX_SOFTWARE, "attribution of contract %s does not add up",
 			       s->contract_id);
 		goto cleanup;
@@ -291,30 +305,38 @@ static int attribute(struct pbr_statement *s)
 	for (size_t i = 0; i < n; i++) {
 		s->areas[i].binary = ob[i];
 		s->areas[i].frequency = of[i];
-		s->areas[i].total = ob[i] + of[i];
+		s->areas[i].deduction = od[i];
+		s->areas[i].total = ob[i] + of[i] - od[i];
 	}
 cleanup:
 	free(xb);
 	free(xf);
 	free(ob);
 	free(of);
+	free(xd);
+	free(od);
 	free(codes);
 	return rc;
 }
 
-/* One earlier quarter's statement for the pool: in force, or by id. */
+/* One earlier quarter's statement for the pool: in force, or by id.  Its
+ * V (SPEC 5a) is not a ledger column: it is read from the statement the
+ * ledger holds, exactly as issued. */
+#define POOL_COLS \
+	"SELECT statement_id, members, weighted_size, expected_binary," \
+	" actual_binary, expected_frequency, actual_frequency, total_pence," \
+	" (xpath('/s:SettlementStatement/s:Cohort/s:BinaryVariance/text()'," \
+	" convert_from(statement_xml, 'UTF8')::xml," \
+	" ARRAY[ARRAY['s', 'urn:pbr-settle:statement:1']]))[1]::text"
+
 static int pool_statement(PGconn *conn, const struct pbr_statement *s,
 			  const char *period, const char *by_id,
 			  struct pbr_recon *r)
 {
 	const char *params[2] = { s->contract_id, period };
-	const char *sql_in_force =
-		"SELECT statement_id, members, weighted_size, expected_binary,"
-		" actual_binary, expected_frequency, actual_frequency, total_pence"
+	const char *sql_in_force = POOL_COLS
 		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2";
-	const char *sql_by_id =
-		"SELECT statement_id, members, weighted_size, expected_binary,"
-		" actual_binary, expected_frequency, actual_frequency, total_pence"
+	const char *sql_by_id = POOL_COLS
 		" FROM pbr.settlement WHERE contract_id = $1 AND statement_id = $2";
 	PGresult *res;
 	struct pbr_sums t;
@@ -332,12 +354,20 @@ static int pool_statement(PGconn *conn, const struct pbr_statement *s,
 			       r->year, s->contract_id, period, period);
 		goto cleanup;
 	}
+	memset(&t, 0, sizeof t);
 	t.n = int_value(res, 0, 1);
 	t.W = int_value(res, 0, 2);
 	t.Eb = int_value(res, 0, 3);
 	t.Ab = int_value(res, 0, 4);
 	t.Ef = int_value(res, 0, 5);
 	t.Af = int_value(res, 0, 6);
+	if (PQgetisnull(res, 0, 8) ||
+	    pbr_i128_parse(PQgetvalue(res, 0, 8), &t.V) != 0 || t.V < 0) {
+		rc = pbr_error(EX_DATAERR,
+			       "statement %s, pooled in the %d annual reconciliation of contract %s, has no BinaryVariance (issued before SPEC 5a); restate period %s first",
+			       PQgetvalue(res, 0, 0), r->year, s->contract_id, period);
+		goto cleanup;
+	}
 	if (pbr_sums_merge(&r->sums, &t) != 0) {
 		rc = pbr_error(EX_DATAERR, "pooled sums of %d overflow", r->year);
 		goto cleanup;
@@ -378,7 +408,7 @@ static int reconcile(PGconn *conn, int cohort, const char *basis,
 	for (int c = cohort - 3; c < cohort && rc == 0; c++) {
 		if (c < s->first_quarter || c > s->last_quarter)
 			continue;
-		pbr_quarter_format(c + 7, period);
+		pbr_quarter_format(pbr_period_of_cohort(c), period);
 		if (basis && id == NULL) {
 			rc = pbr_error(EX_DATAERR, "recorded reconciliation basis '%s' lacks period %s",
 				       basis, period);
@@ -394,19 +424,12 @@ static int reconcile(PGconn *conn, int cohort, const char *basis,
 	if (pbr_sums_merge(&r->sums, &s->sums) != 0)
 		return pbr_error(EX_DATAERR, "pooled sums of %d overflow", r->year);
 	r->cohorts++;
-	/* k times the cap; a cap so large that k times it passes 64 bits is
-	 * no limit at all, so it saturates. */
-	if (__builtin_mul_overflow(s->tariff.cohort_cap_pence, (int64_t)r->cohorts, &r->cap))
-		r->cap = INT64_MAX;
-	if (pbr_price(&s->tariff, &r->sums, r->cap, &r->pay) != 0)
+	r->cap = pbr_cap_times(s->tariff.cohort_cap_pence, r->cohorts);
+	r->deduction_cap = pbr_cap_times(s->tariff.deduction_cap_pence, r->cohorts);
+	if (pbr_price_pool(&s->tariff, &r->sums, r->cap, r->deduction_cap, &r->pay) != 0)
 		return pbr_error(EX_DATAERR, "pooled payment of %d overflows", r->year);
-	{
-		int64_t paid;
-		if (__builtin_add_overflow(r->previously_paid, s->pay.total, &paid) ||
-		    __builtin_sub_overflow(r->pay.total, paid, &r->true_up) ||
-		    __builtin_add_overflow(s->pay.total, r->true_up, &paid))
-			return pbr_error(EX_DATAERR, "true-up of %d overflows", r->year);
-	}
+	if (pbr_true_up(r->pay.total, r->previously_paid, s->pay.total, &r->true_up) != 0)
+		return pbr_error(EX_DATAERR, "true-up of %d overflows", r->year);
 	return 0;
 }
 
@@ -640,7 +663,7 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	struct pbr_rules rules;
 	struct pbr_cohort_result res;
 	const char **codes = NULL;
-	int cohort = period - 7, rc;
+	int cohort = pbr_cohort_of_period(period), rc;
 
 	memset(&res, 0, sizeof res);
 	memset(&needs, 0, sizeof needs);
@@ -694,13 +717,19 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	    (rc = monitor(conn, period, opts, res.binary_variance, s)) != 0)
 		goto cleanup;
 	s->period_due = s->pay.total;
-	if (cohort % 4 == 3) {
+	if (pbr_is_q4(cohort)) {
 		rc = reconcile(conn, cohort, opts->recon_basis, s);
 		if (rc != 0)
 			goto cleanup;
-		s->period_due += s->recon.true_up;
+		if (__builtin_add_overflow(s->period_due, s->recon.true_up, &s->period_due)) {
+			rc = pbr_error(EX_DATAERR, "period due of contract %s overflows", contract_id);
+			goto cleanup;
+		}
 	}
-	s->amount_due = s->period_due;
+	if (pbr_amount_due(s->period_due, false, 0, s->advance_netted, &s->amount_due) != 0) {
+		rc = pbr_error(EX_DATAERR, "amount due of contract %s overflows", contract_id);
+		goto cleanup;
+	}
 cleanup:
 	free(codes);
 	free(res.area);
@@ -760,7 +789,7 @@ int pbr_select_contracts(PGconn *conn, int period, char *const *given,
 	*ids = NULL;
 	*n = 0;
 	if (ngiven == 0)
-		return pbr_contracts_covering(conn, period - 7, ids, n);
+		return pbr_contracts_covering(conn, pbr_cohort_of_period(period), ids, n);
 	*ids = calloc(ngiven, sizeof **ids);
 	if (*ids == NULL)
 		return pbr_error(EX_OSERR, "out of memory");

@@ -73,6 +73,14 @@ static void num(struct w *w, const char *name, int64_t v)
 	text(w, name, buf);
 }
 
+static void num128(struct w *w, const char *name, __int128 v)
+{
+	char buf[PBR_I128_BUF];
+
+	pbr_i128_format(v, buf);
+	text(w, name, buf);
+}
+
 static void flag(struct w *w, const char *name, bool v)
 {
 	text(w, name, v ? "true" : "false");
@@ -125,6 +133,12 @@ static void header(struct w *w, const struct pbr_statement *s)
 	num(w, "CohortCapPence", s->tariff.cohort_cap_pence);
 	num(w, "MaxWeightBp", s->tariff.max_weight_bp);
 	num(w, "MaxRejectPpm", s->tariff.max_reject_ppm);
+	text(w, "BinaryMode", pbr_binary_mode_name(s->tariff.binary_mode));
+	num(w, "SignificanceZMilli", s->tariff.significance_z_milli);
+	num(w, "DeductionPricePence", s->tariff.deduction_price_pence);
+	num(w, "DeductionCapPence", s->tariff.deduction_cap_pence);
+	if (s->tariff.has_termination)
+		num(w, "TerminationPpm", s->tariff.termination_ppm);
 	for (size_t i = 0; i < s->n_uplifts; i++) {
 		start(w, "NeedUplift");
 		attr(w, "need", s->uplifts[i].need);
@@ -155,6 +169,17 @@ static void payment(struct w *w, const struct pbr_payment *p)
 	num(w, "CapCutPence", p->cut);
 }
 
+/* SPEC 5a, after TotalPence: the mode, V, the test and its consequences. */
+static void significance(struct w *w, const struct pbr_tariff *t,
+			 const struct pbr_sums *s, const struct pbr_payment *p)
+{
+	text(w, "BinaryMode", pbr_binary_mode_name(t->binary_mode));
+	num128(w, "BinaryVariance", s->V);
+	flag(w, "BinarySignificant", p->significant);
+	num(w, "DeductionPence", p->deduction);
+	flag(w, "TerminationFlag", p->termination);
+}
+
 static void cohort(struct w *w, const struct pbr_statement *s)
 {
 	start(w, "Cohort");
@@ -166,6 +191,7 @@ static void cohort(struct w *w, const struct pbr_statement *s)
 	flag(w, "FrequencyGateOpen", s->pay.gate_open);
 	payment(w, &s->pay);
 	num(w, "TotalPence", s->pay.total);
+	significance(w, &s->tariff, &s->sums, &s->pay);
 	for (size_t i = 0; i < s->n_areas; i++) {
 		const struct pbr_area *a = &s->areas[i];
 
@@ -174,8 +200,10 @@ static void cohort(struct w *w, const struct pbr_statement *s)
 		attr(w, "name", a->name ? a->name : "");
 		sums(w, &a->sums);
 		sums_after_members(w, &a->sums);
+		num128(w, "BinaryVariance", a->sums.V);
 		num(w, "BinaryPence", a->binary);
 		num(w, "FrequencyPence", a->frequency);
+		num(w, "DeductionPence", a->deduction);
 		num(w, "TotalPence", a->total);
 		end(w);
 	}
@@ -184,6 +212,7 @@ static void cohort(struct w *w, const struct pbr_statement *s)
 		attr(w, "band", pbr_band_name(b));
 		sums(w, &s->bands[b]);
 		sums_after_members(w, &s->bands[b]);
+		num128(w, "BinaryVariance", s->bands[b].V);
 		end(w);
 	}
 	end(w);
@@ -245,10 +274,15 @@ static void recon(struct w *w, const struct pbr_recon *r)
 	num(w, "Cohorts", r->cohorts);
 	sums(w, &r->sums);
 	sums_after_members(w, &r->sums);
+	num128(w, "BinaryVariance", r->sums.V);
 	flag(w, "BinaryHurdleMet", r->pay.hurdle_met);
 	flag(w, "FrequencyGateOpen", r->pay.gate_open);
+	flag(w, "BinarySignificant", r->pay.significant);
 	num(w, "CapPence", r->cap);
 	payment(w, &r->pay);
+	num(w, "DeductionCapPence", r->deduction_cap);
+	num(w, "DeductionPence", r->pay.deduction);
+	flag(w, "TerminationFlag", r->pay.termination);
 	num(w, "EntitlementPence", r->pay.total);
 	num(w, "PreviouslyPaidPence", r->previously_paid);
 	num(w, "TrueUpPence", r->true_up);
@@ -280,6 +314,7 @@ int pbr_statement_xml(const struct pbr_statement *s, char **out, size_t *len)
 		recon(&w, &s->recon);
 	start(&w, "Summary");
 	num(&w, "PeriodDuePence", s->period_due);
+	num(&w, "AdvanceNettedPence", s->advance_netted);
 	num(&w, "AmountDuePence", s->amount_due);
 	if (s->has_previous_total) {
 		num(&w, "PreviousTotalPence", s->previous_total);

@@ -13,7 +13,7 @@ struct pbr_area {
 	char code[PBR_CODE_MAX + 1];
 	char *name;
 	struct pbr_sums sums;
-	int64_t binary, frequency, total;     /* attributed pence */
+	int64_t binary, frequency, deduction, total;   /* attributed pence */
 };
 
 struct pbr_uplift {
@@ -28,6 +28,7 @@ struct pbr_recon {
 	struct pbr_sums sums;         /* pooled */
 	struct pbr_payment pay;       /* under cap k * cohort cap */
 	int64_t cap;
+	int64_t deduction_cap;        /* k * deduction cap (SPEC 5a) */
 	int64_t previously_paid;      /* T of the Q1-Q3 statements in force */
 	int64_t true_up;
 	char basis[4 * (PBR_ID_MAX + 1)];   /* the statements pooled, "A,B,C" */
@@ -81,6 +82,7 @@ struct pbr_statement {
 	struct pbr_monitor monitor;
 	/* summary */
 	int64_t period_due, amount_due;
+	int64_t advance_netted;              /* AdvanceNettedPence (SPEC 11.3) */
 	bool has_previous_total;
 	int64_t previous_total;
 	int64_t previous_period_due;

@@ -16,8 +16,17 @@
 
 enum key {
 	K_VERSION, K_DESCRIPTION, K_BINARY_PRICE, K_FREQUENCY_PRICE, K_HURDLE,
-	K_CAP, K_MAX_WEIGHT, K_MAX_REJECT, K_NKEYS
+	K_CAP, K_MAX_WEIGHT, K_MAX_REJECT,
+	/* SPEC 5a, optional: the database's defaults when left out */
+	K_BINARY_MODE, K_Z, K_DEDUCTION_PRICE, K_DEDUCTION_CAP, K_TERMINATION,
+	K_NKEYS
 };
+
+/* Keys that may be left out (description, and the SPEC 5a ones). */
+static bool optional_key(int k)
+{
+	return k == K_DESCRIPTION || k >= K_BINARY_MODE;
+}
 
 static const struct {
 	const char *name;
@@ -32,6 +41,11 @@ static const struct {
 	[K_CAP] = { "cohort_cap_pence", 0, INT64_MAX, "pence" },
 	[K_MAX_WEIGHT] = { "max_weight_bp", PBR_BP, 100 * PBR_BP, "bp" },
 	[K_MAX_REJECT] = { "max_reject_ppm", 0, PBR_PPM, "ppm" },
+	[K_BINARY_MODE] = { "binary_mode", 0, 0, NULL },
+	[K_Z] = { "significance_z_milli", 1, 5000, "milli" },
+	[K_DEDUCTION_PRICE] = { "deduction_price_pence", 0, INT64_MAX, "pence" },
+	[K_DEDUCTION_CAP] = { "deduction_cap_pence", 0, INT64_MAX, "pence" },
+	[K_TERMINATION] = { "termination_ppm", 0, PBR_PPM, "ppm" },
 };
 
 struct reader {
@@ -222,7 +236,7 @@ static int key_line(struct reader *r, char *text)
 		if (strcmp(key, keys[k].name) == 0)
 			break;
 	if (k == K_NKEYS)
-		return bad(r, "unknown key '%.60s' (known: version, description, binary_price_pence, frequency_price_pence, binary_hurdle_ppm, cohort_cap_pence, max_weight_bp, max_reject_ppm, uplift NEED)",
+		return bad(r, "unknown key '%.60s' (known: version, description, binary_price_pence, frequency_price_pence, binary_hurdle_ppm, cohort_cap_pence, max_weight_bp, max_reject_ppm, binary_mode, significance_z_milli, deduction_price_pence, deduction_cap_pence, termination_ppm, uplift NEED)",
 			   key);
 	if (r->seen[k]) {
 		char first[32];
@@ -246,6 +260,10 @@ static int key_line(struct reader *r, char *text)
 			return bad(r, "description must be at most 1000 bytes of UTF-8 text without control characters");
 		s->tariff_description = strdup(val);
 		return s->tariff_description ? 0 : pbr_error(EX_OSERR, "out of memory");
+	case K_BINARY_MODE:
+		if (pbr_binary_mode_parse(val, &s->tariff.binary_mode) != 0)
+			return bad(r, "binary_mode '%.60s' must be hurdle or significance", val);
+		return 0;
 	default:
 		break;
 	}
@@ -261,6 +279,13 @@ static int key_line(struct reader *r, char *text)
 	case K_CAP: s->tariff.cohort_cap_pence = v; break;
 	case K_MAX_WEIGHT: s->tariff.max_weight_bp = v; break;
 	case K_MAX_REJECT: s->tariff.max_reject_ppm = v; break;
+	case K_Z: s->tariff.significance_z_milli = v; break;
+	case K_DEDUCTION_PRICE: s->tariff.deduction_price_pence = v; break;
+	case K_DEDUCTION_CAP: s->tariff.deduction_cap_pence = v; break;
+	case K_TERMINATION:
+		s->tariff.has_termination = true;
+		s->tariff.termination_ppm = v;
+		break;
 	default: break;
 	}
 	return 0;
@@ -289,6 +314,8 @@ int pbr_tariff_file_read(const char *path, struct pbr_tariff_file *t)
 	int rc = 0;
 
 	memset(t, 0, sizeof *t);
+	t->st.tariff.binary_mode = PBR_MODE_HURDLE;    /* the column defaults */
+	t->st.tariff.significance_z_milli = 1960;
 	memset(&r, 0, sizeof r);
 	r.path = path;
 	r.t = t;
@@ -320,9 +347,9 @@ int pbr_tariff_file_read(const char *path, struct pbr_tariff_file *t)
 	fclose(f);
 	if (rc == 0) {
 		for (int k = 0; k < K_NKEYS; k++)
-			if (k != K_DESCRIPTION && !r.seen[k]) {
+			if (!optional_key(k) && !r.seen[k]) {
 				r.line = r.line > 0 ? r.line : 1;
-				rc = pbr_error(EX_DATAERR, "%s:%d: %s is missing (every key but description is required)",
+				rc = pbr_error(EX_DATAERR, "%s:%d: %s is missing (every key but description and the significance keys is required)",
 					       path, r.line, keys[k].name);
 				break;
 			}

@@ -13,8 +13,15 @@
  *   max_reject_ppm        = 20000
  *   uplift ACCOM          = 1500
  *   uplift SUBST          = 2500
+ *   # SPEC 5a, optional (defaults: hurdle, 1960, 0, 0, no termination)
+ *   binary_mode           = significance
+ *   significance_z_milli  = 1960
+ *   deduction_price_pence = 150000
+ *   deduction_cap_pence   = 50000000
+ *   termination_ppm       = 50000
  *
- * Every key but description is required, each at most once; `uplift NEED
+ * Every key but description and the five SPEC 5a keys is required, each
+ * at most once; `uplift NEED
  * = BP` lines are optional, one per need code (needs without a line add
  * nothing, as with pbr.tariff_need_uplift).  Numbers are plain decimal
  * integers in the units of SPEC section 2 and the ranges the engine

@@ -28,7 +28,9 @@ expect_columns need code:text:NO description:text:NO
 expect_columns tariff version:text:NO binary_price_pence:bigint:NO \
 	frequency_price_pence:bigint:NO binary_hurdle_ppm:integer:NO \
 	cohort_cap_pence:bigint:NO max_weight_bp:integer:NO \
-	max_reject_ppm:integer:NO description:text:NO
+	max_reject_ppm:integer:NO description:text:NO binary_mode:text:NO \
+	significance_z_milli:integer:NO deduction_price_pence:bigint:NO \
+	deduction_cap_pence:bigint:NO termination_ppm:integer:YES
 expect_columns tariff_need_uplift tariff_version:text:NO need_code:text:NO \
 	uplift_bp:integer:NO
 expect_columns contract id:text:NO provider_id:text:NO cpa_code:text:NO \

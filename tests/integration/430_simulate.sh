@@ -20,7 +20,12 @@ tariff_file() {
 	          'binary_hurdle_ppm = ' || binary_hurdle_ppm || E'\n' ||
 	          'cohort_cap_pence = ' || cohort_cap_pence || E'\n' ||
 	          'max_weight_bp = ' || max_weight_bp || E'\n' ||
-	          'max_reject_ppm = ' || max_reject_ppm
+	          'max_reject_ppm = ' || max_reject_ppm || E'\n' ||
+	          'binary_mode = ' || binary_mode || E'\n' ||
+	          'significance_z_milli = ' || significance_z_milli || E'\n' ||
+	          'deduction_price_pence = ' || deduction_price_pence || E'\n' ||
+	          'deduction_cap_pence = ' || deduction_cap_pence ||
+	          coalesce(E'\ntermination_ppm = ' || termination_ppm, '')
 	     FROM pbr.tariff WHERE version = '$1'" | sed "s/= $/= /"
 	q "SELECT 'uplift ' || need_code || ' = ' || uplift_bp FROM pbr.tariff_need_uplift
 	    WHERE tariff_version = '$1' ORDER BY need_code"
@@ -36,15 +41,26 @@ assert_exit 0 "$PBR" demo-data --members 20000 --seed 1
 OUT=$TMP/out
 mkdir -p "$OUT"
 assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
-tariff_file T2024 >"$TMP/same.tariff"
-sed 's/^/    /' "$TMP/same.tariff"
 ledger_before=$(q "SELECT count(*) FROM pbr.settlement")
 DRAFTS=$TMP/drafts
 mkdir -p "$DRAFTS"
-assert_exit 0 "$PBR" simulate --period 2025Q4 --tariff "$TMP/same.tariff" --out "$DRAFTS"
-cp "$LAST_OUT" "$TMP/same.out"
+# Each 2024 tariff as a draft file, simulated for the contracts it governs
+# (T2024 on the hurdle rule, T2024S on the significance rule of SPEC 5a).
+: >"$TMP/same.out"
+for v in T2024 T2024S; do
+	tariff_file "$v" >"$TMP/same-$v.tariff"
+	sed 's/^/    /' "$TMP/same-$v.tariff"
+	contracts=$(q "SELECT string_agg('--contract ' || contract_id, ' ' ORDER BY contract_id)
+		FROM pbr.contract_tariff WHERE tariff_version = '$v'")
+	[ -n "$contracts" ] || die "no contract on $v"
+	# shellcheck disable=SC2086  # one word per option
+	assert_exit 0 "$PBR" simulate --period 2025Q4 --tariff "$TMP/same-$v.tariff" --out "$DRAFTS" $contracts
+	grep -v '^TOTAL' "$LAST_OUT" >>"$TMP/same.out"
+done
 head -30 "$TMP/same.out"
 assert_eq "$ledger_before" "$(q "SELECT count(*) FROM pbr.settlement")" "simulate records nothing"
+assert_true "the demo has contracts on the significance tariff" \
+	grep -q 'significance rule' "$TMP/same.out"
 n=0
 nonzero=0
 for X in "$OUT"/*-2025Q4-1.xml; do

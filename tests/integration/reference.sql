@@ -1,5 +1,5 @@
--- reference.sql - a second, independent implementation of SPEC sections 4
--- and 5 in plain SQL, straight from pbr.cohort_member and the reference
+-- reference.sql - a second, independent implementation of SPEC sections 4,
+-- 5 and 5a (the significance test in exact numeric, not 128-bit tricks) in plain SQL, straight from pbr.cohort_member and the reference
 -- tables.  Used by 080_demo_smoke to check the engine's statements.
 --
 --   psql -X -At -F'|' -v cohort=2024Q1 -f tests/integration/reference.sql
@@ -128,19 +128,38 @@ cohort AS (
            coalesce(sum(m.w * m.y * 1000000), 0) AS ab,
            coalesce(sum(m.w * m.f), 0) AS ef,
            coalesce(sum(m.w * m.r * 1000), 0) AS af,
+           coalesce(sum(m.w::numeric * m.w * m.p * (1000000 - m.p)), 0) AS v,
            min(k.binary_price_pence) AS bprice,
            min(k.frequency_price_pence) AS fprice,
            min(k.binary_hurdle_ppm) AS hurdle_ppm,
-           min(k.cohort_cap_pence) AS cap
+           min(k.cohort_cap_pence) AS cap,
+           min(k.binary_mode) AS mode,
+           min(k.significance_z_milli) AS z,
+           min(k.deduction_price_pence) AS dprice,
+           min(k.deduction_cap_pence) AS dcap,
+           min(k.termination_ppm) AS term_ppm
       FROM contracts k
       LEFT JOIN members m ON m.contract = k.contract
      GROUP BY k.contract, k.cpa_code
 ),
-decided AS (
+tested AS (
     SELECT c.*, c.eb - c.ab AS b, c.ef - c.af AS f,
-           (c.eb - c.ab > 0 AND c.eb - c.ab >= c.hurdle_ppm * c."W") AS hurdle,
-           (c.eb - c.ab >= 0 AND c.ef - c.af > 0) AS gate
+           (c.eb - c.ab <> 0
+            AND (c.eb - c.ab)::numeric * (c.eb - c.ab) * 1000000 >= c.z::numeric * c.z * c.v) AS sig
       FROM cohort c
+),
+decided AS (
+    SELECT t.*,
+           CASE WHEN t.mode = 'significance' THEN t.b > 0 AND t.sig
+                ELSE t.b > 0 AND t.b >= t.hurdle_ppm * t."W" END AS hurdle,
+           CASE WHEN t.mode = 'significance' THEN t.b > 0 AND t.sig AND t.f > 0
+                ELSE t.b >= 0 AND t.f > 0 END AS gate,
+           CASE WHEN t.mode = 'significance' AND t.b < 0 AND t.sig
+                THEN least(div(2 * (-t.b)::numeric * t.dprice + 10000000000, 20000000000), t.dcap)
+                ELSE 0 END AS d,
+           (t.mode = 'significance' AND t.b < 0 AND t.sig AND t.term_ppm IS NOT NULL
+            AND -t.b >= t.term_ppm::numeric * t."W") AS term
+      FROM tested t
 ),
 paid AS (
     SELECT d.*,
@@ -161,7 +180,8 @@ capped AS (
 final AS (
     SELECT c.*,
            c.pf - least(c.cut, c.pf) AS pf2,
-           c.t - (c.pf - least(c.cut, c.pf)) AS pb2
+           c.t - (c.pf - least(c.cut, c.pf)) AS pb2,
+           c.t - c.d AS total
       FROM capped c
 ),
 -- every PCC area of the CPA, members or not
@@ -172,7 +192,8 @@ areas AS (
            coalesce(sum(m.w * m.p), 0) AS eb,
            coalesce(sum(m.w * m.y * 1000000), 0) AS ab,
            coalesce(sum(m.w * m.f), 0) AS ef,
-           coalesce(sum(m.w * m.r * 1000), 0) AS af
+           coalesce(sum(m.w * m.r * 1000), 0) AS af,
+           coalesce(sum(m.w::numeric * m.w * m.p * (1000000 - m.p)), 0) AS v
       FROM final fi
       JOIN pbr.pcc_area a ON a.cpa_code = fi.cpa_code
       LEFT JOIN members m ON m.contract = fi.contract AND m.pcc_code = a.code
@@ -182,11 +203,13 @@ areas AS (
 -- remainders, ties to the lower code (bytewise)
 shares AS (
     SELECT a.*, a.eb - a.ab AS b, a.ef - a.af AS f,
-           fi.pb2, fi.pf2,
+           fi.pb2, fi.pf2, fi.d AS d_all,
            greatest(a.eb - a.ab, 0) AS xb,
            greatest(a.ef - a.af, 0) AS xf,
+           greatest(a.ab - a.eb, 0) AS xd,
            sum(greatest(a.eb - a.ab, 0)) OVER (PARTITION BY a.contract) AS sb,
-           sum(greatest(a.ef - a.af, 0)) OVER (PARTITION BY a.contract) AS sf
+           sum(greatest(a.ef - a.af, 0)) OVER (PARTITION BY a.contract) AS sf,
+           sum(greatest(a.ab - a.eb, 0)) OVER (PARTITION BY a.contract) AS sd
       FROM areas a
       JOIN final fi ON fi.contract = a.contract
 ),
@@ -195,13 +218,18 @@ floors AS (
            CASE WHEN s.sb = 0 THEN 0 ELSE div(s.pb2 * s.xb, s.sb) END AS fb,
            CASE WHEN s.sb = 0 THEN 0 ELSE mod(s.pb2 * s.xb, s.sb) END AS rb,
            CASE WHEN s.sf = 0 THEN 0 ELSE div(s.pf2 * s.xf, s.sf) END AS ff,
-           CASE WHEN s.sf = 0 THEN 0 ELSE mod(s.pf2 * s.xf, s.sf) END AS rf
+           CASE WHEN s.sf = 0 THEN 0 ELSE mod(s.pf2 * s.xf, s.sf) END AS rf,
+           CASE WHEN s.sd = 0 THEN 0 ELSE div(s.d_all * s.xd, s.sd) END AS fd,
+           CASE WHEN s.sd = 0 THEN 0 ELSE mod(s.d_all * s.xd, s.sd) END AS rd
       FROM shares s
 ),
 ranked AS (
     SELECT f.*,
            f.pb2 - sum(f.fb) OVER (PARTITION BY f.contract) AS left_b,
            f.pf2 - sum(f.ff) OVER (PARTITION BY f.contract) AS left_f,
+           f.d_all - sum(f.fd) OVER (PARTITION BY f.contract) AS left_d,
+           row_number() OVER (PARTITION BY f.contract
+                              ORDER BY f.rd DESC, f.code COLLATE "C") AS rank_d,
            row_number() OVER (PARTITION BY f.contract
                               ORDER BY f.rb DESC, f.code COLLATE "C") AS rank_b,
            row_number() OVER (PARTITION BY f.contract
@@ -211,7 +239,8 @@ ranked AS (
 attributed AS (
     SELECT r.*,
            r.fb + CASE WHEN r.sb > 0 AND r.rank_b <= r.left_b THEN 1 ELSE 0 END AS ab_p,
-           r.ff + CASE WHEN r.sf > 0 AND r.rank_f <= r.left_f THEN 1 ELSE 0 END AS af_p
+           r.ff + CASE WHEN r.sf > 0 AND r.rank_f <= r.left_f THEN 1 ELSE 0 END AS af_p,
+           r.fd + CASE WHEN r.sd > 0 AND r.rank_d <= r.left_d THEN 1 ELSE 0 END AS ad_p
       FROM ranked r
 ),
 bands AS (
@@ -221,7 +250,8 @@ bands AS (
            coalesce(sum(m.w * m.p), 0) AS eb,
            coalesce(sum(m.w * m.y * 1000000), 0) AS ab,
            coalesce(sum(m.w * m.f), 0) AS ef,
-           coalesce(sum(m.w * m.r * 1000), 0) AS af
+           coalesce(sum(m.w * m.r * 1000), 0) AS af,
+           coalesce(sum(m.w::numeric * m.w * m.p * (1000000 - m.p)), 0) AS v
       FROM final fi
      CROSS JOIN (VALUES ('0'), ('1-2'), ('3+')) AS b(band)
       LEFT JOIN members m ON m.contract = fi.contract AND m.band = b.band
@@ -256,8 +286,13 @@ lines AS (
         (12, 'Cohort/BinaryPence', fi.pb2::text),
         (13, 'Cohort/FrequencyPence', fi.pf2::text),
         (14, 'Cohort/CapCutPence', fi.cut::text),
-        (15, 'Cohort/TotalPence', fi.t::text),
-        (16, 'Summary/PeriodDuePence', fi.t::text)) AS v(ord, path, value)
+        (15, 'Cohort/TotalPence', fi.total::text),
+        (16, 'Cohort/BinaryMode', fi.mode),
+        (17, 'Cohort/BinaryVariance', fi.v::text),
+        (18, 'Cohort/BinarySignificant', fi.sig::text),
+        (19, 'Cohort/DeductionPence', fi.d::text),
+        (20, 'Cohort/TerminationFlag', fi.term::text),
+        (21, 'Summary/PeriodDuePence', fi.total::text)) AS v(ord, path, value)
     UNION ALL
     SELECT a.contract, 2, a.code, v.ord,
            format('Cohort/PccArea[@code=''%s'']/%s', a.code, v.name), v.value
@@ -271,9 +306,11 @@ lines AS (
         (6, 'ExpectedFrequency', a.ef::text),
         (7, 'ActualFrequency', a.af::text),
         (8, 'FrequencyImprovement', a.f::text),
-        (9, 'BinaryPence', a.ab_p::text),
-        (10, 'FrequencyPence', a.af_p::text),
-        (11, 'TotalPence', (a.ab_p + a.af_p)::text)) AS v(ord, name, value)
+        (9, 'BinaryVariance', a.v::text),
+        (10, 'BinaryPence', a.ab_p::text),
+        (11, 'FrequencyPence', a.af_p::text),
+        (12, 'DeductionPence', a.ad_p::text),
+        (13, 'TotalPence', (a.ab_p + a.af_p - a.ad_p)::text)) AS v(ord, name, value)
     UNION ALL
     SELECT b.contract, 3, b.band, v.ord,
            format('Cohort/NeedsBand[@band=''%s'']/%s', b.band, v.name), v.value
@@ -286,7 +323,8 @@ lines AS (
         (5, 'BinaryImprovement', (b.eb - b.ab)::text),
         (6, 'ExpectedFrequency', b.ef::text),
         (7, 'ActualFrequency', b.af::text),
-        (8, 'FrequencyImprovement', (b.ef - b.af)::text)) AS v(ord, name, value)
+        (8, 'FrequencyImprovement', (b.ef - b.af)::text),
+        (9, 'BinaryVariance', b.v::text)) AS v(ord, name, value)
     UNION ALL
     SELECT rc.contract, 4, '', rc.ord,
            format('Rejects/Reason[@code=''%s'']/@count', rc.code), rc.n::text

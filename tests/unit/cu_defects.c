@@ -17,8 +17,8 @@
  * UBSan reports "signed integer overflow" at core.c:280. */
 static void sums_merge_b_overflow_defined(void)
 {
-	struct pbr_sums s = { 1, 10000, -(INT64_C(1) << 62), 0, 0, 0 };
-	struct pbr_sums t = { 1, 10000, 0, (INT64_C(1) << 62) + 1, 0, 0 };
+	struct pbr_sums s = { 1, 10000, -(INT64_C(1) << 62), 0, 0, 0, 0 };
+	struct pbr_sums t = { 1, 10000, 0, (INT64_C(1) << 62) + 1, 0, 0, 0 };
 
 	CHECK_I64(pbr_sums_merge(&s, &t), -1);
 	CHECK_I64(s.n, 1);                  /* unchanged */

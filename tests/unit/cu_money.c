@@ -143,8 +143,8 @@ static void sums_add_overflow_n(void)
 static void sums_merge_values(void)
 {
 	struct pbr_sums s = { 2, 22000, 7800000000LL, 12000000000LL, 26000000,
-			      24000000 };
-	struct pbr_sums t = { 3, 30000, 1, 2, 3, 4 };
+			      24000000, 0 };
+	struct pbr_sums t = { 3, 30000, 1, 2, 3, 4, 0 };
 
 	CHECK_I64(pbr_sums_merge(&s, &t), 0);
 	/* field by field: 2+3, 22000+30000, 7800000000+1, 12000000000+2,
@@ -157,7 +157,7 @@ static void sums_merge_values(void)
 static void sums_merge_zero(void)
 {
 	struct pbr_sums s = { 2, 22000, 7800000000LL, 12000000000LL, 26000000,
-			      24000000 };
+			      24000000, 0 };
 	struct pbr_sums z = { 0 };
 
 	CHECK_I64(pbr_sums_merge(&s, &z), 0);
@@ -168,8 +168,8 @@ static void sums_merge_zero(void)
 static void sums_merge_near_limit(void)
 {
 	/* two halves of a pool: 4611686018427387903 * 2 + 1 = INT64_MAX */
-	struct pbr_sums s = { 1, 1, 4611686018427387903LL, 0, 0, 0 };
-	struct pbr_sums t = { 1, 1, 4611686018427387904LL, 0, 0, 0 };
+	struct pbr_sums s = { 1, 1, 4611686018427387903LL, 0, 0, 0, 0 };
+	struct pbr_sums t = { 1, 1, 4611686018427387904LL, 0, 0, 0, 0 };
 
 	CHECK_I64(pbr_sums_merge(&s, &t), 0);
 	check_sums(&s, 2, 2, INT64_MAX, 0, 0, 0);
@@ -177,8 +177,8 @@ static void sums_merge_near_limit(void)
 
 static void sums_merge_overflow_unchanged(void)
 {
-	struct pbr_sums s = { 1, INT64_MAX, 10, 20, 30, 40 };
-	struct pbr_sums t = { 1, 1, 1, 1, 1, 1 };   /* W: INT64_MAX + 1 */
+	struct pbr_sums s = { 1, INT64_MAX, 10, 20, 30, 40, 0 };
+	struct pbr_sums t = { 1, 1, 1, 1, 1, 1, 0 };   /* W: INT64_MAX + 1 */
 
 	CHECK_I64(pbr_sums_merge(&s, &t), -1);
 	check_sums(&s, 1, INT64_MAX, 10, 20, 30, 40);
@@ -186,8 +186,8 @@ static void sums_merge_overflow_unchanged(void)
 
 static void sums_merge_overflow_ef(void)
 {
-	struct pbr_sums s = { 1, 10000, 0, 0, INT64_MAX - 2, 0 };
-	struct pbr_sums t = { 1, 10000, 0, 0, 3, 0 };  /* Ef: INT64_MAX + 1 */
+	struct pbr_sums s = { 1, 10000, 0, 0, INT64_MAX - 2, 0, 0 };
+	struct pbr_sums t = { 1, 10000, 0, 0, 3, 0, 0 };  /* Ef: INT64_MAX + 1 */
 
 	CHECK_I64(pbr_sums_merge(&s, &t), -1);
 	check_sums(&s, 1, 10000, 0, 0, INT64_MAX - 2, 0);
@@ -241,7 +241,7 @@ static const struct pbr_tariff tariff = {
 static struct pbr_sums base(void)
 {
 	struct pbr_sums s = { 100, 1000000, 500000000000LL, 400000000000LL,
-			      1500000000LL, 1200000000LL };
+			      1500000000LL, 1200000000LL, 0 };
 	return s;
 }
 
@@ -550,7 +550,7 @@ static void price_small_cohort(void)
 static void price_large_binary(void)
 {
 	struct pbr_tariff t = tariff;
-	struct pbr_sums s = { 1, 1000000, 9000000000000000000LL, 0, 0, 0 };
+	struct pbr_sums s = { 1, 1000000, 9000000000000000000LL, 0, 0, 0, 0 };
 	struct pbr_payment p;
 
 	t.binary_price_pence = 1000000;
@@ -564,7 +564,7 @@ static void price_large_binary(void)
 static void price_large_frequency(void)
 {
 	struct pbr_tariff t = tariff;
-	struct pbr_sums s = { 1, 1000000, 0, 0, 9000000000000000000LL, 0 };
+	struct pbr_sums s = { 1, 1000000, 0, 0, 9000000000000000000LL, 0, 0 };
 	struct pbr_payment p;
 
 	t.frequency_price_pence = 1000000;
@@ -577,7 +577,7 @@ static void price_large_frequency(void)
 static void price_does_not_fit(void)
 {
 	struct pbr_tariff t = tariff;
-	struct pbr_sums s = { 1, 1000000, 9000000000000000000LL, 0, 0, 0 };
+	struct pbr_sums s = { 1, 1000000, 9000000000000000000LL, 0, 0, 0, 0 };
 	struct pbr_payment p;
 
 	t.binary_price_pence = 9000000000000000000LL;
@@ -590,7 +590,7 @@ static void price_sum_does_not_fit(void)
 	struct pbr_tariff t = tariff;
 	/* B = 9*10^18, F = 9*10^18 */
 	struct pbr_sums s = { 1, 1000000, 9000000000000000000LL, 0,
-			      9000000000000000000LL, 0 };
+			      9000000000000000000LL, 0, 0 };
 	struct pbr_payment p;
 
 	t.binary_price_pence = 10000000000LL;   /* 10^10: Pb = B = 9e18 */
