@@ -1,5 +1,7 @@
 /*
- * util.c - one-line errors and small parsing helpers.
+ * util.c - one-line errors, whole-file reads and the data directory: the
+ * helpers with side effects.  The pure parsing and formatting helpers are
+ * in parse.c.
  */
 #include "util.h"
 
@@ -33,39 +35,6 @@ void pbr_warn(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-int pbr_parse_int64(const char *s, int64_t *out)
-{
-	int neg = 0;
-	uint64_t v = 0, limit;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	if (*s == '-') {
-		neg = 1;
-		s++;
-		if (*s == '\0')
-			return -1;
-	}
-	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (v > (limit - (uint64_t)(*s - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
-	return 0;
-}
-
-void pbr_format_pounds(int64_t pence, char *buf, size_t size)
-{
-	uint64_t a = pence < 0 ? 0 - (uint64_t)pence : (uint64_t)pence;
-
-	snprintf(buf, size, "%s%llu.%02llu", pence < 0 ? "-" : "",
-		 (unsigned long long)(a / 100), (unsigned long long)(a % 100));
 }
 
 enum pbr_read_status pbr_read_file(const char *path, size_t max, char **buf,

@@ -1,6 +1,7 @@
 /*
- * util.h - one-line errors, exit codes and small helpers shared by the
- * command files.  The pure core (core.c) never includes this.
+ * util.h - one-line errors, exit codes, whole-file reads and the data
+ * directory, shared by the command files.  The pure core (core.c) never
+ * includes this.
  */
 #ifndef PBR_UTIL_H
 #define PBR_UTIL_H
@@ -8,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sysexits.h>
+
+#include "parse.h"     /* the pure helpers, for every caller of util.h */
 
 #define PBR_PROGRAM "pbr-settle"
 #ifndef PBR_VERSION
@@ -23,13 +26,6 @@ int pbr_error(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Prints "pbr-settle: warning: <message>\n" on stderr. */
 void pbr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Parses a whole decimal int64 (optional leading '-'), no spaces, no
- * overflow.  Returns 0 or -1. */
-int pbr_parse_int64(const char *s, int64_t *out);
-
-/* Formats pence as pounds, "-1234.56". buf of at least 32 bytes. */
-void pbr_format_pounds(int64_t pence, char *buf, size_t size);
 
 /* Why pbr_read_file failed. */
 enum pbr_read_status {

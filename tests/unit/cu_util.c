@@ -3,7 +3,7 @@
  */
 #include "suites.h"
 
-#include "util.h"
+#include "parse.h"
 
 #include <string.h>
 
