@@ -3,6 +3,7 @@
  * struct pbr_statement.  All money decisions are the core's (core.c).
  */
 #include "settle.h"
+#include "monitor.h"
 #include "cohort.h"
 #include "db.h"
 #include "util.h"
@@ -439,26 +440,6 @@ const char *const pbr_threshold_names[PBR_NTHRESHOLDS] = {
 	"needs_mix_drift_ppm", "risk_drift_ppm", "easy_cases_share_ppm",
 };
 
-/* round(a / b), half away from zero, b > 0 */
-static int64_t div_round(__int128 a, __int128 b)
-{
-	return (int64_t)(a >= 0 ? (2 * a + b) / (2 * b) : -((-2 * a + b) / (2 * b)));
-}
-
-static uint64_t isqrt128(unsigned __int128 v)
-{
-	unsigned __int128 x = v, y;
-
-	if (v < 2)
-		return (uint64_t)v;
-	y = (x + 1) / 2;
-	while (y < x) {           /* Newton: decreasing to floor(sqrt(v)) */
-		x = y;
-		y = (x + v / x) / 2;
-	}
-	return (uint64_t)x;
-}
-
 static int load_thresholds(PGconn *conn, struct pbr_monitor *m)
 {
 	PGresult *res = pbr_db_query(conn, "reading monitor thresholds",
@@ -553,99 +534,35 @@ static int load_baseline(PGconn *conn, const struct pbr_statement *s,
 	return rc;
 }
 
-static void flag(struct pbr_monitor *m, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void flag(struct pbr_monitor *m, const char *code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (m->nflags >= PBR_NFLAGS)
-		return;
-	m->flag[m->nflags] = code;
-	va_start(ap, fmt);
-	vsnprintf(m->flag_text[m->nflags], sizeof m->flag_text[0], fmt, ap);
-	va_end(ap);
-	m->nflags++;
-}
-
-static int64_t absdiff(int64_t a, int64_t b)
-{
-	return a > b ? a - b : b - a;
-}
-
 static int monitor(PGconn *conn, int period, const struct pbr_settle_opts *opts,
-		   unsigned __int128 variance, struct pbr_statement *s)
+		   struct pbr_statement *s)
 {
 	struct pbr_monitor *m = &s->monitor;
-	int64_t band[PBR_NBANDS] = { 0 }, members = 0, W = 0, Eb = 0;
-	__int128 positive = 0, B0, B3;
+	struct pbr_monitor_baseline base;
 	int rc;
 
 	memset(m, 0, sizeof *m);
+	memset(&base, 0, sizeof base);
 	if (opts->monitor_thresholds)
 		memcpy(m->threshold, opts->monitor_thresholds, sizeof m->threshold);
 	else if ((rc = load_thresholds(conn, m)) != 0)
 		return rc;
-	rc = load_baseline(conn, s, period, opts->monitor_basis, m, band, &members, &W, &Eb);
+	rc = load_baseline(conn, s, period, opts->monitor_basis, m, base.band_members,
+			   &base.members, &base.W, &base.Eb);
 	if (rc != 0)
 		return rc;
-	if (s->sums.W > 0) {
-		uint64_t se_num = isqrt128(variance);   /* bp x ppm */
-		int64_t half = div_round((__int128)196 * se_num, (__int128)100 * s->sums.W);
-
-		m->rate_ppm = div_round(pbr_sums_B(&s->sums), s->sums.W);
-		m->ci_low_ppm = m->rate_ppm - half;
-		m->ci_high_ppm = m->rate_ppm + half;
-		m->risk_current = div_round(s->sums.Eb, s->sums.W);
-	}
-	for (int b = 0; b < PBR_NBANDS; b++) {
-		if (s->members > 0)
-			m->share_current[b] = div_round((__int128)s->bands[b].n * PBR_PPM, s->members);
-		if (members > 0)
-			m->share_baseline[b] = div_round((__int128)band[b] * PBR_PPM, members);
-	}
-	if (W > 0)
-		m->risk_baseline = div_round(Eb, W);
-	if (m->cohorts > 0 && s->members > 0 && members > 0) {
-		char moved[160] = "";
-		size_t used = 0;
-
-		for (int b = 0; b < PBR_NBANDS; b++)
-			if (absdiff(m->share_current[b], m->share_baseline[b]) > m->threshold[0])
-				used += (size_t)snprintf(moved + used, sizeof moved - used,
-							 "%s%s needs %" PRId64 " -> %" PRId64,
-							 used ? ", " : "", pbr_band_name(b),
-							 m->share_baseline[b], m->share_current[b]);
-		if (used > 0)
-			flag(m, "NEEDS_MIX_DRIFT",
-			     "needs mix moved against the previous %d cohort%s, share of members in ppm: %s (threshold %" PRId64 ")",
-			     m->cohorts, m->cohorts == 1 ? "" : "s", moved, m->threshold[0]);
-		if (W > 0 && s->sums.W > 0 &&
-		    absdiff(m->risk_current, m->risk_baseline) > m->threshold[1])
-			flag(m, "RISK_DRIFT",
-			     "mean predicted reoffending moved from %" PRId64 " to %" PRId64 " ppm against the previous %d cohort%s (threshold %" PRId64 ")",
-			     m->risk_baseline, m->risk_current, m->cohorts,
-			     m->cohorts == 1 ? "" : "s", m->threshold[1]);
-	}
-	for (int b = 0; b < PBR_NBANDS; b++)
-		if (pbr_sums_B(&s->bands[b]) > 0)
-			positive += pbr_sums_B(&s->bands[b]);
-	B0 = pbr_sums_B(&s->bands[0]);
-	B3 = pbr_sums_B(&s->bands[2]);
-	if (B0 > 0 && B3 < 0 && B0 * PBR_PPM >= (__int128)m->threshold[2] * positive)
-		flag(m, "EASY_CASES_ONLY",
-		     "the improvement comes from members without needs while those with 3 or more needs did worse than predicted (B 0 needs %" PRId64 ", B 3+ needs %" PRId64 ")",
-		     (int64_t)B0, (int64_t)B3);
+	pbr_monitor_compute(&s->sums, s->members, s->bands, &base, m);
 	return 0;
 }
 
-static void apply_override(struct pbr_statement *s, const struct pbr_statement *o,
-			   struct pbr_needs *needs)
+static int apply_override(struct pbr_statement *s, const struct pbr_statement *o,
+			  struct pbr_needs *needs)
 {
 	s->tariff = o->tariff;
 	free(s->tariff_version);
 	s->tariff_version = strdup(o->tariff_version);
+	if (s->tariff_version == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
 	s->n_uplifts = o->n_uplifts;
 	memcpy(s->uplifts, o->uplifts, sizeof s->uplifts);
 	for (size_t i = 0; i < needs->count; i++) {
@@ -654,6 +571,7 @@ static void apply_override(struct pbr_statement *s, const struct pbr_statement *
 			if (strcmp(needs->code[i], o->uplifts[j].need) == 0)
 				needs->uplift_bp[i] = o->uplifts[j].bp;
 	}
+	return 0;
 }
 
 int pbr_settle(PGconn *conn, const char *contract_id, int period,
@@ -679,8 +597,9 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	    (rc = load_areas(conn, s)) != 0 ||
 	    (!opts->quiet && (rc = warn_malformed(conn, s)) != 0))
 		return rc;
-	if (opts->tariff_override)
-		apply_override(s, opts->tariff_override, &needs);
+	if (opts->tariff_override &&
+	    (rc = apply_override(s, opts->tariff_override, &needs)) != 0)
+		return rc;
 	if ((rc = tariff_ok(s)) != 0)
 		return rc;
 	codes = calloc(s->n_areas + 1, sizeof *codes);
@@ -714,7 +633,7 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 		goto cleanup;
 	}
 	if ((rc = attribute(s)) != 0 ||
-	    (rc = monitor(conn, period, opts, res.binary_variance, s)) != 0)
+	    (rc = monitor(conn, period, opts, s)) != 0)
 		goto cleanup;
 	s->period_due = s->pay.total;
 	if (pbr_is_q4(cohort)) {

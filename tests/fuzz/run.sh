@@ -70,7 +70,7 @@ fi
 
 # ---- build ---------------------------------------------------------------------
 CFLAGS_FUZZ="-g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-PURE="$SRCDIR/engine/core.c $SRCDIR/engine/parse.c $SRCDIR/engine/util.c $SRCDIR/engine/copytext.c"
+PURE="$SRCDIR/engine/core.c $SRCDIR/engine/parse.c $SRCDIR/engine/util.c $SRCDIR/engine/copytext.c $SRCDIR/engine/monitor.c"
 for t in $targets; do
 	src=$HERE/$t.c
 	bin=$OUT/$t
