@@ -411,7 +411,7 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 			    const char *created_at, struct pending *pd)
 {
 	struct pbr_statement *s = &pd->s;
-	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL, false, NULL, NULL };
+	struct pbr_settle_opts so = { .quiet = false };
 	struct in_force f;
 	char name[PBR_ID_MAX + 16];
 	int rc;

@@ -6,6 +6,7 @@
  * differences, or when the statement is NOT SIGNED (SPEC 7) unless
  * --allow-unsigned.
  */
+#include "aggregates.h"
 #include "commands.h"
 #include "db.h"
 #include "digest.h"
@@ -34,9 +35,12 @@ struct verdict {
 	bool not_signed;      /* no signature, and that is not accepted */
 };
 
+#define MAX_CERTS 8
+
 struct verify_opts {
-	const char *cert;       /* --cert: the signer's certificate, or NULL */
-	bool allow_unsigned;    /* --allow-unsigned */
+	const char *certs[MAX_CERTS];   /* --cert: the signers' certificates */
+	size_t ncerts;
+	bool allow_unsigned;            /* --allow-unsigned */
 };
 
 static void differ(struct verdict *v, const char *fmt, ...)
@@ -360,13 +364,19 @@ static int superseded(PGconn *conn, const struct header *h,
 	return found;
 }
 
-static void check_annex(const char *path, const struct header *h, struct verdict *v)
+static void annex_path(const char *path, const struct header *h, char *annex, size_t size)
 {
-	char annex[4096], hex[65];
 	const char *slash = strrchr(path, '/');
 	int dirlen = slash ? (int)(slash - path + 1) : 0;
 
-	snprintf(annex, sizeof annex, "%.*s%s-annex.csv", dirlen, path, h->statement_id);
+	snprintf(annex, size, "%.*s%s-annex.csv", dirlen, path, h->statement_id);
+}
+
+static void check_annex(const char *path, const struct header *h, struct verdict *v)
+{
+	char annex[4096], hex[65];
+
+	annex_path(path, h, annex, sizeof annex);
 	if (pbr_sha256_file(annex, hex) != 0) {
 		printf("note annex %s not found beside the statement; its digest is checked against the database only\n",
 		       annex);
@@ -378,11 +388,65 @@ static void check_annex(const char *path, const struct header *h, struct verdict
 		printf("ok annex %s sha256 %s\n", annex, hex);
 }
 
-static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
-		     const struct ledger_row *l, struct verdict *v)
+/* A login that reads no offender row (SPEC 10): the annex beside the
+ * statement must be, row by row, what the database's rows give (the annex
+ * figures' digest of migration 0009), and its accepted members' sums per
+ * PCC area must be the database's. */
+static void check_annex_against_aggregates(const char *path, const struct header *h,
+					   const struct pbr_statement *s,
+					   const struct pbr_aggregates *agg,
+					   struct verdict *v)
 {
+	char annex[4096], hex[65], msg[512];
+	struct pbr_sums *sums = calloc(s->n_areas + 1, sizeof *sums);
+	int64_t outside = 0;
+	int before = v->differences;
+
+	annex_path(path, h, annex, sizeof annex);
+	if (sums == NULL) {
+		differ(v, "annex: out of memory");
+		return;
+	}
+	if (access(annex, F_OK) != 0) {
+		differ(v, "annex %s not found: a login that reads no offender row checks AnnexDigest through the annex",
+		       annex);
+		free(sums);
+		return;
+	}
+	if (pbr_annex_figures(annex, s, hex, sums, &outside, msg, sizeof msg) != 0) {
+		differ(v, "annex: %s", msg);
+		free(sums);
+		return;
+	}
+	if (strcmp(hex, agg->annex_figures) != 0)
+		differ(v, "annex %s: its rows are not the database's (annex figures sha256 %s, database %s)",
+		       annex, hex, agg->annex_figures);
+	if (outside > 0)
+		differ(v, "annex %s: %" PRId64 " accepted line%s of a PCC code that is no area of CPA %s",
+		       annex, outside, outside == 1 ? "" : "s", s->cpa_code);
+	for (size_t i = 0; i < s->n_areas; i++) {
+		const struct pbr_sums *a = &sums[i], *d = &s->areas[i].sums;
+
+		if (a->n != d->n || a->W != d->W || a->Eb != d->Eb || a->Ab != d->Ab ||
+		    a->Ef != d->Ef || a->Af != d->Af)
+			differ(v, "annex %s: PCC area %s sums n %" PRId64 " W %" PRId64 " Eb %" PRId64
+			       " Ab %" PRId64 " Ef %" PRId64 " Af %" PRId64 ", database n %" PRId64
+			       " W %" PRId64 " Eb %" PRId64 " Ab %" PRId64 " Ef %" PRId64 " Af %" PRId64,
+			       annex, s->areas[i].code, a->n, a->W, a->Eb, a->Ab, a->Ef, a->Af,
+			       d->n, d->W, d->Eb, d->Ab, d->Ef, d->Af);
+	}
+	if (v->differences == before)
+		printf("ok annex rows: every row's figures and status, and every PCC area's sums, are the database's (annex figures sha256 %s)\n",
+		       hex);
+	free(sums);
+}
+
+static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
+		     const struct ledger_row *l, bool from_aggregates, struct verdict *v)
+{
+	struct pbr_aggregates agg;
 	struct pbr_statement s;
-	struct pbr_settle_opts so = { NULL, NULL, NULL, NULL, false, NULL, NULL };
+	struct pbr_settle_opts so = { .quiet = false };
 	xmlDocPtr again = NULL;
 	char *xml = NULL;
 	size_t len = 0;
@@ -397,9 +461,20 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 		so.monitor_thresholds = h->thresholds;
 	}
 	so.recon_basis = l->present && l->basis[0] ? l->basis : NULL;
+	memset(&agg, 0, sizeof agg);
+	if (from_aggregates) {
+		so.read_cohort = pbr_aggregates_read;
+		so.read_cohort_arg = &agg;
+	}
 	rc = pbr_settle(conn, h->contract, period, &so, &s);
 	if (rc != 0)
 		goto cleanup;
+	if (from_aggregates) {
+		/* the annex file's own digest was checked against AnnexDigest
+		 * (check_annex); here the annex is tied to the database */
+		check_annex_against_aggregates(h->path, h, &s, &agg, v);
+		memcpy(s.annex_digest, h->annex_digest, sizeof s.annex_digest);
+	}
 	snprintf(s.statement_id, sizeof s.statement_id, "%s", h->statement_id);
 	s.draft = strcmp(h->status, "DRAFT") == 0;
 	s.restatement = strcmp(h->kind, "RESTATEMENT") == 0;
@@ -454,18 +529,22 @@ static char *read_file(const char *path, size_t *len, int *rc)
 	return NULL;
 }
 
-/* SPEC 7: a statement without a signature is NOT SIGNED, a failure unless
- * --allow-unsigned (and never when a certificate to check was given). */
+/* SPEC 7 and 10: every signature is checked and its signer named; a
+ * statement without a signature is NOT SIGNED, a failure unless
+ * --allow-unsigned (and never when a certificate to check was given).
+ * *signed_by gets "signed by X; certified by Y" for the verdict. */
 static int verify_signature(xmlDocPtr doc, const struct verify_opts *o,
-			    struct verdict *v)
+			    struct verdict *v, char *signed_by, size_t size)
 {
+	struct pbr_signer signers[2];
 	char msg[256];
-	int ok;
+	int n;
 
+	signed_by[0] = '\0';
 	if (!pbr_has_signature(doc)) {
-		if (o->cert)
+		if (o->ncerts > 0)
 			differ(v, "signature: the statement is NOT SIGNED, so it cannot be checked against %s",
-			       o->cert);
+			       o->certs[0]);
 		else if (o->allow_unsigned)
 			printf("note NOT SIGNED: the statement carries no signature (accepted: --allow-unsigned)\n");
 		else {
@@ -474,14 +553,26 @@ static int verify_signature(xmlDocPtr doc, const struct verify_opts *o,
 		}
 		return 0;
 	}
-	ok = pbr_verify_signature(doc, o->cert, msg, sizeof msg);
-	if (ok < 0)
+	n = pbr_verify_signatures(doc, o->certs, o->ncerts, signers, msg, sizeof msg);
+	if (n < 0)
 		return pbr_error(EX_SOFTWARE, "signature check failed: %s", msg);
-	if (ok == 0)
+	if (n == 0) {
 		differ(v, "signature: %s", msg);
-	else
-		printf("ok signature valid (%s)\n", o->cert ? "key of the given certificate" :
-			"embedded certificate, not checked against a trusted one: pass --cert");
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct pbr_signer *s = &signers[i];
+		const char *what = s->counter ? "countersignature" : "signature";
+
+		if (!s->valid)
+			differ(v, "%s by %s: %s", what, s->subject, s->msg);
+		else
+			printf("ok %s by %s: valid (%s)\n", what, s->subject,
+			       s->trusted ? "key of the given certificate" :
+			       "embedded certificate, not checked against a trusted one: pass --cert");
+	}
+	snprintf(signed_by, size, "signed by %s%s%s", signers[0].subject,
+		 n > 1 ? "; certified by " : "", n > 1 ? signers[1].subject : "");
 	return 0;
 }
 
@@ -493,8 +584,10 @@ static int verify_file(const char *path, const struct verify_opts *o)
 	struct ledger_row l;
 	xmlDocPtr doc = NULL;
 	PGconn *conn = NULL;
-	char *buf = NULL, hex[65];
-	size_t len = 0;
+	char *buf = NULL, *full = NULL, hex[65], signed_by[600];
+	size_t len = 0, cs_start = 0, cs_end = 0, record_len = 0;
+	xmlDocPtr record = NULL;
+	bool certified = false;
 	int rc = 0;
 
 	memset(&h, 0, sizeof h);
@@ -502,6 +595,12 @@ static int verify_file(const char *path, const struct verify_opts *o)
 	buf = read_file(path, &len, &rc);
 	if (buf == NULL)
 		return rc;
+	full = malloc(len + 1);
+	if (full == NULL) {
+		free(buf);
+		return pbr_error(EX_OSERR, "out of memory");
+	}
+	memcpy(full, buf, len + 1);
 	xmlSetGenericErrorFunc(NULL, no_print);
 	doc = pbr_xml_parse(buf, len, path, &problem);
 	if (doc == NULL) {
@@ -515,8 +614,28 @@ static int verify_file(const char *path, const struct verify_opts *o)
 		rc = PBR_EX_MISMATCH;
 		goto cleanup;
 	}
-	if ((rc = verify_signature(doc, o, &v)) != 0)
+	if ((rc = verify_signature(doc, o, &v, signed_by, sizeof signed_by)) != 0)
 		goto cleanup;
+	/* SPEC 10: the ledger's digest is that of the file less its
+	 * countersignature, and the file must be exactly that plus one */
+	switch (pbr_countersignature_span(buf, len, &cs_start, &cs_end)) {
+	case 1:
+		memmove(buf + cs_start, buf + cs_end, len - cs_end);
+		record_len = len - (cs_end - cs_start);
+		record = pbr_xml_parse(buf, record_len, path, &problem);
+		if (record == NULL ||
+		    !pbr_same_less_countersignature(full, len, record))
+			differ(&v, "countersignature: the file is not a signed statement plus one ds:Object holding the countersignature");
+		certified = true;
+		break;
+	case 0:
+		record_len = len;
+		break;
+	default:
+		differ(&v, "countersignature: more than one ds:Object, or one not closed");
+		record_len = len;
+		break;
+	}
 	if (read_header(doc, &h) != 0) {
 		rc = pbr_error(EX_DATAERR, "%s: header lacks a valid contract id", path);
 		goto cleanup;
@@ -544,7 +663,7 @@ static int verify_file(const char *path, const struct verify_opts *o)
 	}
 	if ((rc = read_ledger(conn, &h, &l)) != 0)
 		goto cleanup;
-	if (pbr_sha256_buffer(buf, len, hex) != 0) {
+	if (pbr_sha256_buffer(buf, record_len, hex) != 0) {
 		rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
 		goto cleanup;
 	}
@@ -553,6 +672,8 @@ static int verify_file(const char *path, const struct verify_opts *o)
 			differ(&v, "ledger: no statement %s was ever recorded", h.statement_id);
 		else if (strcmp(l.digest, hex) != 0)
 			differ(&v, "ledger: file sha256 %s, recorded statement digest %s", hex, l.digest);
+		else if (certified)
+			printf("ok ledger: the file less its countersignature (sha256 %s) is the recorded statement\n", hex);
 		else
 			printf("ok ledger: file sha256 %s is the recorded statement digest\n", hex);
 		if (l.present) {
@@ -582,8 +703,16 @@ static int verify_file(const char *path, const struct verify_opts *o)
 			}
 		}
 	}
-	check_annex(path, &h, &v);
-	rc = recompute(conn, doc, &h, &l, &v);
+	{
+		bool from_aggregates = false;
+
+		if ((rc = pbr_aggregates_wanted(conn, &from_aggregates)) != 0)
+			goto cleanup;
+		if (from_aggregates)
+			printf("note this login reads no offender row: figures are recomputed from the database's aggregates (pbr.cohort_aggregates) and the annex\n");
+		check_annex(path, &h, &v);
+		rc = recompute(conn, doc, &h, &l, from_aggregates, &v);
+	}
 	if (rc == 0 && v.differences > 0) {
 		printf("%s: %d difference%s%s\n", path, v.differences, v.differences == 1 ? "" : "s",
 		       v.not_signed ? ", and NOT SIGNED" : "");
@@ -592,7 +721,8 @@ static int verify_file(const char *path, const struct verify_opts *o)
 		printf("%s: NOT SIGNED (every other check passed)\n", path);
 		rc = PBR_EX_MISMATCH;
 	} else if (rc == 0) {
-		printf("%s: verified\n", path);
+		printf("%s: verified%s%s%s\n", path, signed_by[0] ? " (" : "", signed_by,
+		       signed_by[0] ? ")" : "");
 	}
 cleanup:
 	if (rc == PBR_EX_MISMATCH && v.differences > 0)
@@ -604,6 +734,9 @@ cleanup:
 			path);
 	free(l.basis);
 	free(h.reason);
+	free(full);
+	if (record)
+		xmlFreeDoc(record);
 	if (doc)
 		xmlFreeDoc(doc);
 	if (conn)
@@ -614,15 +747,18 @@ cleanup:
 
 static void usage(FILE *f)
 {
-	fputs("Usage: pbr-settle verify FILE.xml [--cert PEM] [--allow-unsigned]\n"
+	fputs("Usage: pbr-settle verify FILE.xml [--cert PEM]... [--allow-unsigned]\n"
 	      "\n"
 	      "Checks a settlement statement: the XSD, every signature, the ledger's\n"
 	      "recorded digest, the annex beside it, and every figure recomputed from\n"
 	      "the database.\n"
 	      "\n"
-	      "  --cert PEM          the signer's certificate: the signature must be made\n"
-	      "                      with its key (without it, the embedded certificate's\n"
-	      "                      key is used: integrity, not identity)\n"
+	      "  --cert PEM          a signer's certificate; give it once per signer (the\n"
+	      "                      finance signer's, and the validator's of a certified\n"
+	      "                      statement): every signature must then be made with\n"
+	      "                      the key of one of them.  Without --cert each signature\n"
+	      "                      is checked with its embedded certificate (integrity,\n"
+	      "                      not identity).  Every signer is named.\n"
 	      "  --allow-unsigned    accept a statement that carries no signature\n"
 	      "  --help              this text\n"
 	      "\n"
@@ -640,7 +776,7 @@ int cmd_verify(int argc, char **argv)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct verify_opts o = { .cert = NULL, .allow_unsigned = false };
+	struct verify_opts o = { .ncerts = 0, .allow_unsigned = false };
 	int c;
 
 	opterr = 0;
@@ -648,7 +784,11 @@ int cmd_verify(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CERT:
-			o.cert = optarg;
+			if (o.ncerts == MAX_CERTS)
+				return pbr_error(EX_USAGE, "verify: at most %d --cert", MAX_CERTS);
+			if (access(optarg, R_OK) != 0)
+				return pbr_error(EX_NOINPUT, "cannot read certificate %s", optarg);
+			o.certs[o.ncerts++] = optarg;
 			break;
 		case OPT_ALLOW_UNSIGNED:
 			o.allow_unsigned = true;
@@ -665,7 +805,5 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return pbr_error(EX_USAGE, "usage: pbr-settle verify FILE.xml [--cert PEM] [--allow-unsigned]");
-	if (o.cert && access(o.cert, R_OK) != 0)
-		return pbr_error(EX_NOINPUT, "cannot read certificate %s", o.cert);
 	return verify_file(argv[optind], &o);
 }

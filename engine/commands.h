@@ -9,6 +9,7 @@ int cmd_migrate(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_certify(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 

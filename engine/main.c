@@ -22,7 +22,10 @@ static const char usage_text[] =
 	"      [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM | --unsigned]\n"
 	"      [--no-wait] [--jobs N]           settle cohort P-7 of every contract\n"
 	"                                       (FINAL statements are signed unless --unsigned)\n"
-	"  verify FILE.xml [--cert PEM]         XSD + signature + recompute from the database\n"
+	"  verify FILE.xml [--cert PEM]... [--allow-unsigned]\n"
+	"                                       XSD + signatures + ledger + recompute from the database\n"
+	"  certify FILE.xml --sign-key PEM --sign-cert PEM --out FILE\n"
+	"                                       an independent validator countersigns\n"
 	"  import cohort FILE.csv               COPY a feed into pbr.cohort_member\n"
 	"  demo-data --members N [--seed S]     deterministic synthetic data set\n"
 	"  report FILE.xml --format html|csv --out FILE\n"
@@ -50,6 +53,7 @@ static const struct command commands[] = {
 	{ "migrate", cmd_migrate },
 	{ "run", cmd_run },
 	{ "verify", cmd_verify },
+	{ "certify", cmd_certify },
 	{ "import", cmd_import },
 	{ "demo-data", cmd_demo_data },
 	{ "report", cmd_report },

@@ -615,8 +615,11 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	rules.pcc_count = s->n_areas;
 	rules.pcc_codes = codes;
 	rules.max_weight_bp = s->tariff.max_weight_bp;
-	rc = pbr_cohort_read(conn, s->cpa_code, &rules, opts->annex,
-			     opts->annex_name, &res);
+	if (opts->read_cohort)
+		rc = opts->read_cohort(conn, s, &rules, opts->read_cohort_arg, &res);
+	else
+		rc = pbr_cohort_read(conn, s->cpa_code, &rules, opts->annex,
+				     opts->annex_name, &res);
 	if (rc != 0 || (rc = check_rows(s, &res)) != 0)
 		goto cleanup;
 	memcpy(s->input_digest, res.input_digest, sizeof s->input_digest);

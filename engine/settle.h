@@ -7,6 +7,7 @@
 #ifndef PBR_SETTLE_H
 #define PBR_SETTLE_H
 
+#include "cohort.h"
 #include "statement.h"
 
 #include <libpq-fe.h>
@@ -26,6 +27,12 @@ struct pbr_settle_opts {
 	 * (verify); NULL for the statements in force and the thresholds now. */
 	const char *monitor_basis;
 	const int64_t *monitor_thresholds;
+	/* Reads the cohort in place of the COPY stream of cohort.c (verify
+	 * as a login that reads no offender row: aggregates.c), or NULL. */
+	int (*read_cohort)(PGconn *conn, const struct pbr_statement *s,
+			   const struct pbr_rules *rules, void *arg,
+			   struct pbr_cohort_result *out);
+	void *read_cohort_arg;
 };
 
 /* Fills *s (zeroed by the caller) for contract_id and settlement period

@@ -5,7 +5,12 @@
 #include "sign.h"
 #include "util.h"
 
+#include <libxml/c14n.h>
 #include <libxml/parser.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,27 +207,62 @@ int pbr_has_signature(xmlDocPtr doc)
 	return root && xmlSecFindChild(root, xmlSecNodeSignature, xmlSecDSigNs) != NULL;
 }
 
-/* ds:Signature holds SignedInfo, SignatureValue and KeyInfo, nothing
- * else: no ds:Object or foreign element riding along unsigned. */
-static int signature_shape_ok(xmlNodePtr sig)
+static int blank(xmlNodePtr n)
+{
+	return n->type == XML_TEXT_NODE && xmlIsBlankNode(n);
+}
+
+/* The ds:Object of a finance signature that holds the countersignature:
+ * its last element child.  NULL when there is none. */
+static xmlNodePtr countersignature_object(xmlNodePtr sig)
+{
+	xmlNodePtr last = NULL;
+
+	for (xmlNodePtr n = sig ? sig->children : NULL; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			last = n;
+	return last && xmlSecCheckNodeName(last, xmlSecNodeObject, xmlSecDSigNs) ? last : NULL;
+}
+
+/* ds:Signature holds SignedInfo, SignatureValue and KeyInfo, and (the
+ * finance signature only, allow_object) one trailing ds:Object holding
+ * exactly one ds:Signature and nothing else: no foreign element or text
+ * riding along unsigned. */
+static int signature_shape_ok(xmlNodePtr sig, int allow_object)
 {
 	static const xmlChar *const allowed[] = {
 		BAD_CAST "SignedInfo", BAD_CAST "SignatureValue", BAD_CAST "KeyInfo",
 	};
-	int seen = 0;
+	int seen = 0, object = 0;
 
 	for (xmlNodePtr n = sig->children; n; n = n->next) {
 		int ok = 0;
 
-		if (n->type == XML_TEXT_NODE && xmlIsBlankNode(n))
+		if (blank(n))
 			continue;
-		if (n->type == XML_ELEMENT_NODE && seen < 3)
+		if (n->type == XML_ELEMENT_NODE && !object && seen < 3)
 			for (int i = 0; i < 3; i++)
 				if (xmlSecCheckNodeName(n, allowed[i], xmlSecDSigNs) && i >= seen) {
 					ok = 1;
 					seen = i + 1;
 					break;
 				}
+		if (!ok && allow_object && !object && seen >= 2 && n->type == XML_ELEMENT_NODE &&
+		    xmlSecCheckNodeName(n, xmlSecNodeObject, xmlSecDSigNs) && n->properties == NULL) {
+			int sigs = 0;
+
+			for (xmlNodePtr c = n->children; c; c = c->next) {
+				if (blank(c))
+					continue;
+				if (c->type != XML_ELEMENT_NODE ||
+				    !xmlSecCheckNodeName(c, xmlSecNodeSignature, xmlSecDSigNs))
+					return 0;
+				sigs++;
+			}
+			if (sigs != 1)
+				return 0;
+			ok = object = 1;
+		}
 		if (!ok)
 			return 0;
 	}
@@ -230,13 +270,15 @@ static int signature_shape_ok(xmlNodePtr sig)
 }
 
 /* The one Reference must be URI="" with the enveloped transform: it then
- * covers the whole document and nothing can be wrapped around it. */
+ * covers the whole document (less the signature) and nothing can be
+ * wrapped around it. */
 static int reference_ok(xmlNodePtr sig)
 {
 	xmlNodePtr si = xmlSecFindChild(sig, xmlSecNodeSignedInfo, xmlSecDSigNs);
 	xmlNodePtr ref = si ? xmlSecFindChild(si, xmlSecNodeReference, xmlSecDSigNs) : NULL;
+	xmlNodePtr tr = ref ? xmlSecFindChild(ref, xmlSecNodeTransforms, xmlSecDSigNs) : NULL;
 	xmlChar *uri;
-	int ok, refs = 0;
+	int ok, refs = 0, enveloped = 0;
 
 	for (xmlNodePtr n = si ? si->children : NULL; n; n = n->next)
 		if (n->type == XML_ELEMENT_NODE &&
@@ -244,38 +286,100 @@ static int reference_ok(xmlNodePtr sig)
 			refs++;
 	if (ref == NULL || refs != 1)
 		return 0;
+	for (xmlNodePtr n = tr ? tr->children : NULL; n; n = n->next) {
+		xmlChar *alg;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		alg = xmlGetProp(n, BAD_CAST "Algorithm");
+		if (alg && xmlStrEqual(alg, xmlSecHrefEnveloped))
+			enveloped = 1;
+		xmlFree(alg);
+	}
 	uri = xmlGetProp(ref, BAD_CAST "URI");
-	ok = uri != NULL && uri[0] == '\0';
+	ok = uri != NULL && uri[0] == '\0' && enveloped;
 	xmlFree(uri);
 	return ok;
 }
 
-int pbr_verify_signature(xmlDocPtr doc, const char *cert_pem, char *msg,
-			 size_t msg_size)
+/* The X509Certificate embedded in a signature's KeyInfo, or NULL. */
+static X509 *embedded_cert(xmlNodePtr sig)
 {
-	xmlNodePtr root = xmlDocGetRootElement(doc), sig;
-	xmlSecKeysMngrPtr mngr = NULL;
+	xmlNodePtr ki = xmlSecFindChild(sig, xmlSecNodeKeyInfo, xmlSecDSigNs);
+	xmlNodePtr xd = ki ? xmlSecFindChild(ki, xmlSecNodeX509Data, xmlSecDSigNs) : NULL;
+	xmlNodePtr xc = xd ? xmlSecFindChild(xd, xmlSecNodeX509Certificate, xmlSecDSigNs) : NULL;
+	xmlChar *text = xc ? xmlNodeGetContent(xc) : NULL;
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	X509 *cert = NULL;
+	size_t n = 0;
+	int len;
+
+	if (text == NULL)
+		return NULL;
+	for (xmlChar *c = text; *c; c++)        /* base64 without white space */
+		if (*c != ' ' && *c != '\n' && *c != '\r' && *c != '\t')
+			text[n++] = *c;
+	text[n] = '\0';
+	der = malloc(n / 4 * 3 + 3);
+	if (der != NULL && n > 0 && n % 4 == 0 && n < INT_MAX) {
+		len = EVP_DecodeBlock(der, text, (int)n);
+		if (len > 0) {
+			len -= (n >= 1 && text[n - 1] == '=') + (n >= 2 && text[n - 2] == '=');
+			p = der;
+			cert = d2i_X509(NULL, &p, len);
+		}
+	}
+	free(der);
+	xmlFree(text);
+	return cert;
+}
+
+static void subject_of(X509 *cert, char *buf, size_t size)
+{
+	BIO *b = cert ? BIO_new(BIO_s_mem()) : NULL;
+	int n;
+
+	snprintf(buf, size, "(no certificate)");
+	if (b == NULL)
+		return;
+	if (X509_NAME_print_ex(b, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253 & ~XN_FLAG_DN_REV) >= 0) {
+		n = BIO_read(b, buf, (int)size - 1);
+		buf[n > 0 ? n : 0] = '\0';
+		for (char *c = buf; *c; c++)          /* one line, printable */
+			if ((unsigned char)*c < 0x20)
+				*c = '?';
+	}
+	BIO_free(b);
+}
+
+/* Which of the given certificates holds cert's public key, or -1. */
+static int matching_cert(X509 *cert, const char *const *certs, size_t ncerts)
+{
+	EVP_PKEY *k = cert ? X509_get0_pubkey(cert) : NULL;
+
+	for (size_t i = 0; k && i < ncerts; i++) {
+		FILE *f = fopen(certs[i], "r");
+		X509 *c = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+		int same = c && X509_get0_pubkey(c) && EVP_PKEY_eq(k, X509_get0_pubkey(c)) == 1;
+
+		if (f)
+			fclose(f);
+		X509_free(c);
+		if (same)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Checks one signature node; with cert_pem its key must be that
+ * certificate's.  Returns 1 valid, 0 not (msg), -1 error (msg). */
+static int verify_one(xmlNodePtr sig, const char *cert_pem, char *msg, size_t msg_size)
+{
+	xmlSecKeysMngrPtr mngr = xmlSecKeysMngrCreate();
 	xmlSecDSigCtxPtr ctx = NULL;
 	int rc = -1;
 
-	if (start_xmlsec() != 0) {
-		snprintf(msg, msg_size, "cannot start xmlsec");
-		return -1;
-	}
-	if (count_signatures(root) != 1 ||
-	    (sig = xmlSecFindChild(root, xmlSecNodeSignature, xmlSecDSigNs)) == NULL) {
-		snprintf(msg, msg_size, "expected exactly one ds:Signature, a child of the root");
-		return 0;
-	}
-	if (!signature_shape_ok(sig)) {
-		snprintf(msg, msg_size, "ds:Signature may hold only SignedInfo, SignatureValue and KeyInfo");
-		return 0;
-	}
-	if (!reference_ok(sig)) {
-		snprintf(msg, msg_size, "the signature must have one Reference with URI=\"\"");
-		return 0;
-	}
-	mngr = xmlSecKeysMngrCreate();
 	if (mngr == NULL || xmlSecCryptoAppDefaultKeysMngrInit(mngr) < 0) {
 		snprintf(msg, msg_size, "cannot create the xmlsec key manager");
 		goto cleanup;
@@ -313,5 +417,285 @@ cleanup:
 		xmlSecDSigCtxDestroy(ctx);
 	if (mngr)
 		xmlSecKeysMngrDestroy(mngr);
+	return rc;
+}
+
+int pbr_verify_signatures(xmlDocPtr doc, const char *const *certs,
+			  size_t ncerts, struct pbr_signer signers[2],
+			  char *msg, size_t msg_size)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), sig[2] = { NULL, NULL }, obj;
+	int nsig;
+
+	memset(signers, 0, 2 * sizeof *signers);
+	if (start_xmlsec() != 0) {
+		snprintf(msg, msg_size, "cannot start xmlsec");
+		return -1;
+	}
+	sig[0] = root ? xmlSecFindChild(root, xmlSecNodeSignature, xmlSecDSigNs) : NULL;
+	obj = countersignature_object(sig[0]);
+	nsig = obj ? 2 : 1;
+	if (sig[0] == NULL || count_signatures(root) != nsig) {
+		snprintf(msg, msg_size, "expected one ds:Signature, a child of the root (and at most one countersignature in its ds:Object)");
+		return 0;
+	}
+	if (!signature_shape_ok(sig[0], 1)) {
+		snprintf(msg, msg_size, "ds:Signature may hold only SignedInfo, SignatureValue, KeyInfo and one ds:Object holding one countersignature");
+		return 0;
+	}
+	if (obj) {
+		sig[1] = xmlSecFindChild(obj, xmlSecNodeSignature, xmlSecDSigNs);
+		if (sig[1] == NULL || !signature_shape_ok(sig[1], 0)) {
+			snprintf(msg, msg_size, "the countersignature may hold only SignedInfo, SignatureValue and KeyInfo");
+			return 0;
+		}
+	}
+	for (int i = 0; i < nsig; i++)
+		if (!reference_ok(sig[i])) {
+			snprintf(msg, msg_size, "the %s must have one Reference with URI=\"\" and the enveloped-signature transform",
+				 i ? "countersignature" : "signature");
+			return 0;
+		}
+	for (int i = 0; i < nsig; i++) {
+		struct pbr_signer *s = &signers[i];
+		X509 *cert = embedded_cert(sig[i]);
+		int at = matching_cert(cert, certs, ncerts);
+		const char *use = NULL;
+
+		s->counter = i;
+		subject_of(cert, s->subject, sizeof s->subject);
+		X509_free(cert);
+		if (at >= 0)
+			use = certs[at];
+		else if (ncerts > 0 && i == 0)
+			use = certs[0];
+		s->trusted = use != NULL;
+		if (ncerts > 0 && use == NULL) {
+			snprintf(s->msg, sizeof s->msg, "not made with the key of any certificate given (--cert)");
+			s->valid = 0;
+			continue;
+		}
+		s->valid = verify_one(sig[i], use, s->msg, sizeof s->msg);
+		if (s->valid < 0) {
+			snprintf(msg, msg_size, "%s", s->msg);
+			return -1;
+		}
+	}
+	return nsig;
+}
+
+int pbr_verify_signature(xmlDocPtr doc, const char *cert_pem, char *msg,
+			 size_t msg_size)
+{
+	struct pbr_signer signers[2];
+	const char *certs[1] = { cert_pem };
+	int n = pbr_verify_signatures(doc, certs, cert_pem ? 1 : 0, signers, msg, msg_size);
+
+	for (int i = 0; i < n; i++)
+		if (!signers[i].valid) {
+			snprintf(msg, msg_size, "%s", signers[i].msg);
+			return 0;
+		}
+	return n > 0 ? 1 : n;
+}
+
+/* ---- certify ------------------------------------------------------------- */
+
+static const char object_close[] = "</ds:Object>";
+
+/* The countersignature's template: like the finance signature's. */
+static const char counter_template[] =
+	"<ds:Object><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">"
+	"<ds:SignedInfo>"
+	"<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>"
+	"<ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>"
+	"<ds:Reference URI=\"\"><ds:Transforms>"
+	"<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>"
+	"<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>"
+	"</ds:Transforms>"
+	"<ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>"
+	"<ds:DigestValue></ds:DigestValue></ds:Reference></ds:SignedInfo>"
+	"<ds:SignatureValue></ds:SignatureValue>"
+	"<ds:KeyInfo><ds:X509Data><ds:X509Certificate></ds:X509Certificate></ds:X509Data></ds:KeyInfo>"
+	"</ds:Signature></ds:Object>";
+
+static size_t count_of(const char *buf, size_t len, const char *what, size_t *first, size_t *last)
+{
+	size_t n = 0, wl = strlen(what);
+
+	for (size_t i = 0; i + wl <= len; i++)
+		if (buf[i] == what[0] && memcmp(buf + i, what, wl) == 0) {
+			if (n == 0)
+				*first = i;
+			*last = i;
+			n++;
+		}
+	return n;
+}
+
+int pbr_countersignature_span(const char *buf, size_t len, size_t *start,
+			      size_t *end)
+{
+	size_t o1 = 0, o2 = 0, c1 = 0, c2 = 0;
+	size_t opens = count_of(buf, len, "<ds:Object", &o1, &o2);
+	size_t closes = count_of(buf, len, object_close, &c1, &c2);
+
+	if (opens == 0 && closes == 0)
+		return 0;
+	if (opens != 1 || closes != 1 || c1 < o1)
+		return -1;
+	*start = o1;
+	*end = c1 + sizeof object_close - 1;
+	return 1;
+}
+
+/* C14N 1.0 with comments of doc; NULL on failure. */
+static xmlChar *canonical(xmlDocPtr doc, int *len)
+{
+	xmlChar *out = NULL;
+
+	*len = xmlC14NDocDumpMemory(doc, NULL, XML_C14N_1_0, NULL, 1, &out);
+	if (*len < 0) {
+		xmlFree(out);
+		return NULL;
+	}
+	return out;
+}
+
+int pbr_same_less_countersignature(const char *full, size_t full_len,
+				   xmlDocPtr record)
+{
+	xmlDocPtr doc = full_len < INT_MAX ?
+		xmlReadMemory(full, (int)full_len, "certified.xml", NULL,
+			      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING) : NULL;
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	xmlNodePtr obj = root ? countersignature_object(
+		xmlSecFindChild(root, xmlSecNodeSignature, xmlSecDSigNs)) : NULL;
+	xmlChar *a = NULL, *b = NULL;
+	int la = 0, lb = 0, same = 0;
+
+	if (obj != NULL) {
+		xmlUnlinkNode(obj);
+		xmlFreeNode(obj);
+		a = canonical(doc, &la);
+		b = canonical(record, &lb);
+		same = a && b && la == lb && memcmp(a, b, (size_t)la) == 0;
+	}
+	xmlFree(a);
+	xmlFree(b);
+	if (doc)
+		xmlFreeDoc(doc);
+	return same;
+}
+
+int pbr_countersign(const char *xml, size_t len, const char *key_pem,
+		    const char *cert_pem, char **out, size_t *out_len)
+{
+	static const char sig_close[] = "</ds:Signature>";
+	xmlDocPtr doc = NULL, check = NULL;
+	xmlSecDSigCtxPtr ctx = NULL;
+	xmlBufferPtr dump = NULL;
+	xmlNodePtr root, fin, obj, sig;
+	char *tmpl = NULL, msg[256];
+	size_t at = 0, first = 0, n, s0, s1;
+	struct pbr_signer signers[2];
+	int rc = 0;
+
+	*out = NULL;
+	memset(signers, 0, sizeof signers);
+	if (start_xmlsec() != 0)
+		return pbr_error(EX_SOFTWARE, "cannot start xmlsec");
+	/* the finance signature's closing tag, followed only by the root's */
+	if (count_of(xml, len, sig_close, &first, &at) == 0) {
+		rc = pbr_error(EX_DATAERR, "the statement is not signed: nothing to certify");
+		goto cleanup;
+	}
+	for (n = at + sizeof sig_close - 1; n < len && strchr(" \t\r\n", xml[n]); n++)
+		;
+	if (n >= len || xml[n] != '<' || xml[n + 1] != '/' ||
+	    memchr(xml + n, '>', len - n) == NULL ||
+	    strspn((const char *)memchr(xml + n, '>', len - n) + 1, " \t\r\n") !=
+		    len - (size_t)((const char *)memchr(xml + n, '>', len - n) + 1 - xml)) {
+		rc = pbr_error(EX_DATAERR, "the statement's signature is not its last element");
+		goto cleanup;
+	}
+	if (pbr_countersignature_span(xml, len, &s0, &s1) != 0) {
+		rc = pbr_error(EX_DATAERR, "the statement is certified already (one countersignature per statement)");
+		goto cleanup;
+	}
+	tmpl = malloc(len + sizeof counter_template);
+	if (tmpl == NULL) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	memcpy(tmpl, xml, at);
+	memcpy(tmpl + at, counter_template, sizeof counter_template - 1);
+	memcpy(tmpl + at + sizeof counter_template - 1, xml + at, len - at);
+	n = len + sizeof counter_template - 1;
+	doc = xmlReadMemory(tmpl, (int)n, "statement.xml", NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	fin = root ? xmlSecFindChild(root, xmlSecNodeSignature, xmlSecDSigNs) : NULL;
+	obj = countersignature_object(fin);
+	sig = obj ? xmlSecFindChild(obj, xmlSecNodeSignature, xmlSecDSigNs) : NULL;
+	if (sig == NULL) {
+		rc = pbr_error(EX_DATAERR, "the statement's ds:Signature is not a child of its root");
+		goto cleanup;
+	}
+	ctx = xmlSecDSigCtxCreate(NULL);
+	if (ctx == NULL) {
+		rc = pbr_error(EX_SOFTWARE, "cannot create the xmlsec context");
+		goto cleanup;
+	}
+	ctx->signKey = signing_key(key_pem, cert_pem, &rc);
+	if (ctx->signKey == NULL)
+		goto cleanup;
+	if (xmlSecDSigCtxSign(ctx, sig) < 0) {
+		rc = pbr_error(EX_DATAERR, "signing failed: do %s and %s belong together?",
+			       key_pem, cert_pem);
+		goto cleanup;
+	}
+	/* only the ds:Object's bytes are new: the rest stays as it was */
+	dump = xmlBufferCreate();
+	if (dump == NULL || xmlNodeDump(dump, doc, obj, 0, 0) < 0) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	n = len + (size_t)xmlBufferLength(dump);
+	*out = malloc(n + 1);
+	if (*out == NULL) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	memcpy(*out, xml, at);
+	memcpy(*out + at, xmlBufferContent(dump), (size_t)xmlBufferLength(dump));
+	memcpy(*out + at + xmlBufferLength(dump), xml + at, len - at);
+	(*out)[n] = '\0';
+	*out_len = n;
+	/* what verify will check: both signatures, and the original back */
+	check = xmlReadMemory(*out, (int)n, "certified.xml", NULL,
+			      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (check == NULL || pbr_verify_signatures(check, NULL, 0, signers, msg, sizeof msg) != 2 ||
+	    !signers[0].valid || !signers[1].valid ||
+	    pbr_countersignature_span(*out, n, &s0, &s1) != 1 || s0 != at ||
+	    s1 - s0 != (size_t)xmlBufferLength(dump)) {
+		rc = pbr_error(EX_SOFTWARE, "the certified statement does not check out: %s",
+			       signers[0].valid ? signers[1].msg : signers[0].msg);
+		goto cleanup;
+	}
+cleanup:
+	if (rc != 0) {
+		free(*out);
+		*out = NULL;
+	}
+	if (check)
+		xmlFreeDoc(check);
+	if (dump)
+		xmlBufferFree(dump);
+	if (ctx)
+		xmlSecDSigCtxDestroy(ctx);
+	if (doc)
+		xmlFreeDoc(doc);
+	free(tmpl);
 	return rc;
 }
