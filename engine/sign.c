@@ -358,7 +358,7 @@ static int matching_cert(X509 *cert, const char *const *certs, size_t ncerts)
 {
 	EVP_PKEY *k = cert ? X509_get0_pubkey(cert) : NULL;
 
-	for (size_t i = 0; k && i < ncerts; i++) {
+	for (size_t i = 0; k && certs && i < ncerts; i++) {
 		FILE *f = fopen(certs[i], "r");
 		X509 *c = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
 		int same = c && X509_get0_pubkey(c) && EVP_PKEY_eq(k, X509_get0_pubkey(c)) == 1;
@@ -465,9 +465,9 @@ int pbr_verify_signatures(xmlDocPtr doc, const char *const *certs,
 		s->counter = i;
 		subject_of(cert, s->subject, sizeof s->subject);
 		X509_free(cert);
-		if (at >= 0)
+		if (certs != NULL && at >= 0)
 			use = certs[at];
-		else if (ncerts > 0 && i == 0)
+		else if (certs != NULL && ncerts > 0 && i == 0)
 			use = certs[0];
 		s->trusted = use != NULL;
 		if (ncerts > 0 && use == NULL) {
