@@ -1,11 +1,14 @@
 /*
- * cmd_history.c - pbr-settle history: the ledger as a table or CSV.
+ * cmd_history.c - pbr-settle history: the ledger as a table or CSV
+ * (SPEC 9 header, then total_pounds and amount_due_pounds).
  */
 #include "commands.h"
 #include "core.h"
+#include "csv.h"
 #include "db.h"
 #include "util.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,33 +25,59 @@ static const char history_sql[] =
 	" AND ($2::text IS NULL OR s.period = $2)"
 	" ORDER BY s.contract_id COLLATE \"C\", s.period, s.seq";
 
-static void print_csv_field(const char *v)
-{
-	if (strpbrk(v, ",\"\r\n") == NULL) {
-		fputs(v, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *v; v++) {
-		if (*v == '"')
-			putchar('"');
-		putchar(*v);
-	}
-	putchar('"');
-}
+/* SPEC 9: the ledger's columns, then the two money columns again in
+ * pounds with two decimals (a spreadsheet shows a 14-digit pence figure
+ * as 2.2E+13; 220000000000.00 it shows as money).  Text fields go through
+ * the engine's one CSV rule (csv.h); numbers are written as they are. */
+static const struct {
+	const char *name;
+	int col;	/* column of history_sql */
+	enum { TEXT, NUMBER, POUNDS } kind;
+} csv_columns[] = {
+	{ "run_id", 0, NUMBER }, { "statement_id", 12, TEXT }, { "contract", 1, TEXT },
+	{ "period", 2, TEXT }, { "cohort", 3, TEXT }, { "seq", 4, NUMBER },
+	{ "kind", 5, TEXT }, { "status", 6, TEXT }, { "total_pence", 7, NUMBER },
+	{ "amount_due_pence", 8, NUMBER }, { "input_digest", 9, TEXT },
+	{ "statement_digest", 10, TEXT }, { "created_at", 11, TEXT },
+	{ "total_pounds", 7, POUNDS }, { "amount_due_pounds", 8, POUNDS },
+};
+#define NCSV (sizeof csv_columns / sizeof csv_columns[0])
 
-static void print_csv(const PGresult *res)
+static int print_csv(const PGresult *res)
 {
-	puts("run_id,contract,period,cohort,seq,kind,status,total_pence,"
-	     "amount_due_pence,input_digest,statement_digest,created_at");
+	char pounds[32];
+	int64_t v;
+
+	for (size_t c = 0; c < NCSV; c++)
+		printf("%s%s", c ? "," : "", csv_columns[c].name);
+	putchar('\n');
 	for (int i = 0; i < PQntuples(res); i++) {
-		for (int c = 0; c < 12; c++) {
+		for (size_t c = 0; c < NCSV; c++) {
+			const char *val = PQgetvalue(res, i, csv_columns[c].col);
+
 			if (c)
 				putchar(',');
-			print_csv_field(PQgetvalue(res, i, c));
+			switch (csv_columns[c].kind) {
+			case TEXT:
+				pbr_csv_text_file(stdout, val);
+				break;
+			case NUMBER:
+				fputs(val, stdout);
+				break;
+			case POUNDS:
+				if (pbr_parse_int64(val, &v) != 0)
+					return pbr_error(EX_SOFTWARE, "history: the ledger holds a "
+							 "non-integer amount '%s'", val);
+				pbr_format_pounds(v, pounds, sizeof pounds);
+				fputs(pounds, stdout);
+				break;
+			}
 		}
 		putchar('\n');
 	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return pbr_error(EX_IOERR, "history: cannot write the CSV: %s", strerror(errno));
+	return 0;
 }
 
 static void print_text(const PGresult *res)
@@ -116,11 +145,12 @@ int cmd_history(int argc, char **argv)
 		PQfinish(conn);
 		return c;
 	}
+	c = 0;
 	if (strcmp(format, "csv") == 0)
-		print_csv(res);
+		c = print_csv(res);
 	else
 		print_text(res);
 	PQclear(res);
 	PQfinish(conn);
-	return 0;
+	return c;
 }

@@ -8,6 +8,7 @@
  */
 #include "cohort.h"
 #include "copytext.h"
+#include "csv.h"
 #include "db.h"
 #include "digest.h"
 #include "faults.h"
@@ -94,22 +95,23 @@ static void sink_char(struct sink *s, char c)
 	s->buf[s->len++] = c;
 }
 
-/* A CSV field of len bytes, quoted only when it must be (RFC 4180). */
+static void sink_put_cb(void *ctx, const char *p, size_t n)
+{
+	sink_put(ctx, p, n);
+}
+
+/* A CSV text field of len bytes, quoted and neutralised by the engine's
+ * one rule (csv.h: RFC 4180, OWASP CSV injection). */
 static void sink_csv(struct sink *s, const char *v, size_t len)
 {
-	if (v == NULL)
-		return;
-	if (strpbrk(v, ",\"\r\n") == NULL) {
+	pbr_csv_text(v, len, sink_put_cb, s);
+}
+
+/* A raw integer column (digits and a sign, never text): as it came. */
+static void sink_raw(struct sink *s, const char *v, size_t len)
+{
+	if (v != NULL)
 		sink_put(s, v, len);
-		return;
-	}
-	sink_char(s, '"');
-	for (; *v; v++) {
-		if (*v == '"')
-			sink_char(s, '"');
-		sink_char(s, *v);
-	}
-	sink_char(s, '"');
 }
 
 static void sink_int(struct sink *s, int64_t v)
@@ -393,11 +395,11 @@ static void annex_row(struct reader *rd, size_t i)
 		sink_char(s, ',');
 	} else {
 		sink_char(s, ',');
-		sink_csv(s, gfield(g, i, F_P), glen(g, i, F_P));
+		sink_raw(s, gfield(g, i, F_P), glen(g, i, F_P));
 		sink_put(s, ",,", 2);
-		sink_csv(s, gfield(g, i, F_F), glen(g, i, F_F));
+		sink_raw(s, gfield(g, i, F_F), glen(g, i, F_F));
 		sink_char(s, ',');
-		sink_csv(s, gfield(g, i, F_R), glen(g, i, F_R));
+		sink_raw(s, gfield(g, i, F_R), glen(g, i, F_R));
 		sink_put(s, ",,,", 3);
 	}
 	sink_put(s, pbr_status_name(st), strlen(pbr_status_name(st)));

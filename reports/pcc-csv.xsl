@@ -15,8 +15,10 @@
   is never mixed up with the true-up (which belongs to the whole contract).
 
   The input is the <PccView> document the engine assembles from the
-  ledger (namespace urn:pbr-settle:pcc-view:1).  RFC 4180: "\n" line ends,
-  a field quoted only when it holds a comma, a double quote, CR or LF.
+  ledger (namespace urn:pbr-settle:pcc-view:1).  RFC 4180: "\n" line ends;
+  text fields by the engine's one CSV rule (engine/csv.h): quoted when
+  they hold , " ; TAB CR or LF, and written "'<field>" when they begin
+  with = + - @ TAB CR or ' (CSV injection).
   Integers are copied as the statements state them (exact 64-bit
   decimals, never through a floating-point number); pounds are the same
   pence with a decimal point inserted by string operations.  Rates are
@@ -172,12 +174,24 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- One RFC 4180 field. -->
+  <!-- One CSV text field, by the engine's one rule (engine/csv.h,
+       docs/STATEMENT.md "CSV files"; OWASP CSV injection): a field whose
+       first character is = + - @ TAB CR or ' is written "'<field>", inner
+       quotes doubled, so a spreadsheet shows text, not a formula; else a
+       field holding , " ; TAB CR or LF is quoted; else it is written as it
+       is.  Numbers never come here. -->
+  <xsl:variable name="formula-start">=+-@&#9;&#13;'</xsl:variable>
   <xsl:template name="field">
     <xsl:param name="v"/>
+    <xsl:variable name="first" select="substring($v, 1, 1)"/>
     <xsl:choose>
-      <xsl:when test="contains($v, ',') or contains($v, '&quot;')
-                      or contains($v, '&#13;') or contains($v, '&#10;')">
+      <xsl:when test="$first != '' and contains($formula-start, $first)">
+        <xsl:text>"'</xsl:text>
+        <xsl:call-template name="double-quotes"><xsl:with-param name="v" select="$v"/></xsl:call-template>
+        <xsl:text>"</xsl:text>
+      </xsl:when>
+      <xsl:when test="contains($v, ',') or contains($v, '&quot;') or contains($v, ';')
+                      or contains($v, '&#9;') or contains($v, '&#13;') or contains($v, '&#10;')">
         <xsl:text>"</xsl:text>
         <xsl:call-template name="double-quotes"><xsl:with-param name="v" select="$v"/></xsl:call-template>
         <xsl:text>"</xsl:text>

@@ -83,13 +83,13 @@ assert_eq "$(sx "$X1" Header/InputDigest)" "$(sx "$X3" Header/InputDigest)" \
 # the ledger through `history --format csv`
 assert_exit 0 "$PBR" history --contract NORTH --format csv
 cp "$LAST_OUT" "$TMP/history.csv"
-assert_eq "run_id,contract,period,cohort,seq,kind,status,total_pence,amount_due_pence,input_digest,statement_digest,created_at" \
+assert_eq "run_id,statement_id,contract,period,cohort,seq,kind,status,total_pence,amount_due_pence,input_digest,statement_digest,created_at,total_pounds,amount_due_pounds" \
 	"$(head -n 1 "$TMP/history.csv")" "history csv header"
 assert_eq 4 "$(wc -l <"$TMP/history.csv")" "history: header + 3 statements"
 assert_eq "NORTH,2025Q4,2024Q1,1,ORIGINAL,310780,310780
 NORTH,2025Q4,2024Q1,2,RESTATEMENT,478780,168000
 NORTH,2025Q4,2024Q1,3,RESTATEMENT,310780,-168000" \
-	"$(tail -n +2 "$TMP/history.csv" | cut -d, -f2-6,8,9 | sort -t, -k4,4n)" \
+	"$(tail -n +2 "$TMP/history.csv" | cut -d, -f3-7,9,10 | sort -t, -k4,4n)" \
 	"history rows"
 
 finish

@@ -93,23 +93,28 @@ assert_eq "AUD-2025Q4-4" "$(q "SELECT statement_id FROM pbr.statement_in_force W
 assert_exit 0 "$PBR" history --contract AUD --format csv
 H=$TMP/history.csv
 cp "$LAST_OUT" "$H"
-assert_eq "run_id,contract,period,cohort,seq,kind,status,total_pence,amount_due_pence,input_digest,statement_digest,created_at" \
+assert_eq "run_id,statement_id,contract,period,cohort,seq,kind,status,total_pence,amount_due_pence,input_digest,statement_digest,created_at,total_pounds,amount_due_pounds" \
 	"$(head -n 1 "$H")" "history CSV header"
 assert_eq 5 "$(wc -l <"$H")" "history: header + 4 rows"
 assert_eq "AUD,2025Q4,2024Q1,1,ORIGINAL,SUPERSEDED,105000,105000
 AUD,2025Q4,2024Q1,2,RESTATEMENT,SUPERSEDED,115000,10000
 AUD,2025Q4,2024Q1,3,RESTATEMENT,SUPERSEDED,190000,75000
 AUD,2025Q4,2024Q1,4,RESTATEMENT,IN_FORCE,82000,-108000" \
-	"$(tail -n +2 "$H" | cut -d, -f2-9)" "history rows: seq, kind, status, T, amount due"
+	"$(tail -n +2 "$H" | cut -d, -f3-10)" "history rows: seq, kind, status, T, amount due"
+assert_eq "AUD-2025Q4-1 1050.00 1050.00
+AUD-2025Q4-2 1150.00 100.00
+AUD-2025Q4-3 1900.00 750.00
+AUD-2025Q4-4 820.00 -1080.00" \
+	"$(tail -n +2 "$H" | cut -d, -f2,14,15 | tr , ' ')" "history: statement id, and T and amount due in pounds with two decimals"
 assert_eq 1 "$(grep -c ',IN_FORCE,' "$H")" "only one IN_FORCE"
-assert_eq 4 "$(tail -n +2 "$H" | cut -d, -f10 | sort -u | wc -l)" "four different input digests"
+assert_eq 4 "$(tail -n +2 "$H" | cut -d, -f11 | sort -u | wc -l)" "four different input digests"
 for s in 1 2 3 4; do
 	line=$(sed -n "$((s + 1))p" "$H")
 	f=$(x "$s")
 	assert_eq "$(sx "$f" Header/RunId)" "$(printf '%s' "$line" | cut -d, -f1)" "history seq $s run_id = RunId"
-	assert_eq "$(sx "$f" Header/InputDigest)" "$(printf '%s' "$line" | cut -d, -f10)" "history seq $s input_digest = InputDigest"
-	assert_eq "$(sha256sum <"$f" | cut -d' ' -f1)" "$(printf '%s' "$line" | cut -d, -f11)" "history seq $s statement_digest = sha256 of the file"
-	assert_eq "$(sx "$f" Header/CreatedAt)" "$(printf '%s' "$line" | cut -d, -f12)" "history seq $s created_at = CreatedAt"
+	assert_eq "$(sx "$f" Header/InputDigest)" "$(printf '%s' "$line" | cut -d, -f11)" "history seq $s input_digest = InputDigest"
+	assert_eq "$(sha256sum <"$f" | cut -d' ' -f1)" "$(printf '%s' "$line" | cut -d, -f12)" "history seq $s statement_digest = sha256 of the file"
+	assert_eq "$(sx "$f" Header/CreatedAt)" "$(printf '%s' "$line" | cut -d, -f13)" "history seq $s created_at = CreatedAt"
 done
 # run ids grow along the chain
 assert_eq "$(tail -n +2 "$H" | cut -d, -f1 | sort -n | paste -sd,)" \

@@ -1,8 +1,10 @@
 /*
- * cu_util.c - pbr_parse_int64 and pbr_format_pounds (engine/util.h).
+ * cu_util.c - pbr_parse_int64 and pbr_format_pounds (engine/parse.h), and
+ * the CSV text field rule (engine/csv.h).
  */
 #include "suites.h"
 
+#include "csv.h"
 #include "parse.h"
 
 #include <string.h>
@@ -200,6 +202,94 @@ static void format_pounds_int64_max(void)
 	CHECK_STR(buf, "92233720368547758.07");
 }
 
+/* ---- pbr_csv_text (csv.h: RFC 4180 + OWASP CSV injection) ---------------- */
+
+struct csv_buf {
+	char b[256];
+	size_t n;
+};
+
+static void csv_put(void *ctx, const char *p, size_t n)
+{
+	struct csv_buf *cb = ctx;
+
+	if (cb->n + n < sizeof cb->b) {
+		memcpy(cb->b + cb->n, p, n);
+		cb->n += n;
+	}
+	cb->b[cb->n] = '\0';
+}
+
+static const char *csv(const char *v, struct csv_buf *cb)
+{
+	cb->n = 0;
+	cb->b[0] = '\0';
+	pbr_csv_text(v, v ? strlen(v) : 0, csv_put, cb);
+	return cb->b;
+}
+
+static void csv_plain(void)
+{
+	struct csv_buf cb;
+
+	CHECK_STR(csv("NORTH-2025Q4-1", &cb), "NORTH-2025Q4-1");
+	CHECK_STR(csv("Greater Manchester", &cb), "Greater Manchester");
+	CHECK_STR(csv("a-b=c+d@e", &cb), "a-b=c+d@e");	/* only the first byte counts */
+	CHECK_STR(csv("", &cb), "");
+	CHECK_STR(csv(NULL, &cb), "");
+	CHECK_I64(pbr_csv_text_kind("X01", 3), 0);
+}
+
+static void csv_quoted(void)
+{
+	struct csv_buf cb;
+
+	CHECK_STR(csv("Empty, Area", &cb), "\"Empty, Area\"");
+	CHECK_STR(csv("say \"hi\"", &cb), "\"say \"\"hi\"\"\"");
+	CHECK_STR(csv("a;b", &cb), "\"a;b\"");
+	CHECK_STR(csv("a\tb", &cb), "\"a\tb\"");
+	CHECK_STR(csv("a\nb", &cb), "\"a\nb\"");
+	CHECK_STR(csv("a\rb", &cb), "\"a\rb\"");
+	CHECK_I64(pbr_csv_text_kind("a,b", 3), 1);
+}
+
+/* OWASP: cells beginning = + - @ TAB CR are formulas in a spreadsheet */
+static void csv_neutralised(void)
+{
+	struct csv_buf cb;
+
+	CHECK_STR(csv("=1+2", &cb), "\"'=1+2\"");
+	CHECK_STR(csv("+44 20", &cb), "\"'+44 20\"");
+	CHECK_STR(csv("-X", &cb), "\"'-X\"");
+	CHECK_STR(csv("@SUM(A1:A9)", &cb), "\"'@SUM(A1:A9)\"");
+	CHECK_STR(csv("\t=1", &cb), "\"'\t=1\"");
+	CHECK_STR(csv("\r=1", &cb), "\"'\r=1\"");
+	/* OWASP's example: the quote inside is doubled too */
+	CHECK_STR(csv("=1+2\";=1+2", &cb), "\"'=1+2\"\";=1+2\"");
+	CHECK_STR(csv("=HYPERLINK(\"http://x\",\"y\")", &cb),
+		  "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+	/* reversible: a field that began with ' gains one */
+	CHECK_STR(csv("'=1", &cb), "\"''=1\"");
+	CHECK_I64(pbr_csv_text_kind("-260068", 7), 2);	/* text: numbers never come here */
+}
+
+static void csv_length_not_nul(void)
+{
+	struct csv_buf cb = { .n = 0 };
+
+	/* only len bytes are read: "ab" of "ab,c" is plain */
+	pbr_csv_text("ab,c", 2, csv_put, &cb);
+	CHECK_STR(cb.b, "ab");
+}
+
+static const struct cu_test csv_tests[] = {
+	T_ENTRY(csv_plain),
+	T_ENTRY(csv_quoted),
+	T_ENTRY(csv_neutralised),
+	T_ENTRY(csv_length_not_nul),
+	T_END
+};
+
 static const struct cu_test util_tests[] = {
 	T_ENTRY(parse_int64_zero),
 	T_ENTRY(parse_int64_positive),
@@ -229,5 +319,7 @@ static const struct cu_test util_tests[] = {
 
 int cu_util_register(void)
 {
-	return cu_add_suite("util", util_tests);
+	if (cu_add_suite("util", util_tests) != 0)
+		return -1;
+	return cu_add_suite("csv", csv_tests);
 }
