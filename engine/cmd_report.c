@@ -27,11 +27,14 @@
  */
 #include "cmd_report.h"
 #include "db.h"
+#include "digest.h"
+#include "sign.h"
 #include "statement.h"
 #include "outfile.h"
 #include "util.h"
 #include "xmlsafe.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -71,10 +74,12 @@ struct report_opts {
 	const char *input;	/* the statement */
 	const char *out;	/* --out */
 	enum report_format format;
-	/* PCC multi-period view (later) */
+	const char *cert;	/* --cert: check the signature with it */
+	/* PCC multi-period view */
 	const char *pcc;
 	const char *from;
 	const char *to;
+	const char *index;	/* --index DIR */
 };
 
 /* ------------------------------------------------------------------ */
@@ -163,12 +168,16 @@ static void errbuf_reset(struct errbuf *eb)
 
 static void usage(FILE *f)
 {
-	fputs("usage: " PBR_PROGRAM " report FILE.xml --format html|csv --out FILE\n"
+	fputs("usage: " PBR_PROGRAM " report FILE.xml --format html|csv --out FILE [--cert PEM]\n"
 	      "       " PBR_PROGRAM " report --pcc CODE --from P1 --to P2 --format html|csv --out FILE\n"
+	      "       " PBR_PROGRAM " report --index DIR [--format html|csv] --out FILE [--cert PEM]\n"
 	      "  Renders a settlement statement as a self-contained HTML page or\n"
-	      "  as CSV (one line per PCC area and a TOTAL line); or, with --pcc,\n"
-	      "  one PCC area across the statements in force of periods P1..P2,\n"
-	      "  read from the ledger (one line per period and a TOTAL line).\n"
+	      "  as CSV (one line per PCC area and a TOTAL line with what is paid);\n"
+	      "  with --cert the HTML says whether the signature is that\n"
+	      "  certificate's.  With --pcc, one PCC area across the statements in\n"
+	      "  force of periods P1..P2, read from the ledger.  With --index, every\n"
+	      "  statement in DIR with its amount due and verdict (schema, annex\n"
+	      "  digest, signature, superseded); `verify` recomputes the figures.\n"
 	      "  The output is written to a temporary file and renamed into place.\n", f);
 }
 
@@ -192,13 +201,15 @@ static const char *format_name(enum report_format f)
  * -1 means --help was printed. */
 static int parse_args(int argc, char **argv, struct report_opts *o)
 {
-	enum { OPT_FORMAT = 256, OPT_OUT, OPT_PCC, OPT_FROM, OPT_TO };
+	enum { OPT_FORMAT = 256, OPT_OUT, OPT_PCC, OPT_FROM, OPT_TO, OPT_CERT, OPT_INDEX };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "pcc", required_argument, NULL, OPT_PCC },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
+		{ "cert", required_argument, NULL, OPT_CERT },
+		{ "index", required_argument, NULL, OPT_INDEX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -232,6 +243,16 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 		case OPT_TO:
 			o->to = optarg;
 			break;
+		case OPT_CERT:
+			if (o->cert)
+				return pbr_error(EX_USAGE, "report: --cert given twice");
+			o->cert = optarg;
+			break;
+		case OPT_INDEX:
+			if (o->index)
+				return pbr_error(EX_USAGE, "report: --index given twice");
+			o->index = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -244,7 +265,22 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 		}
 	}
 
+	if (o->index) {
+		if (o->pcc || o->from || o->to)
+			return pbr_error(EX_USAGE, "report: --index and --pcc are separate reports");
+		if (optind < argc)
+			return pbr_error(EX_USAGE, "report: --index reads a directory; '%s' is extra",
+					 argv[optind]);
+		if (o->format == FORMAT_NONE)
+			o->format = FORMAT_HTML;
+		if (o->out == NULL)
+			return pbr_error(EX_USAGE, "report: --out FILE is required");
+		return 0;
+	}
 	if (o->pcc || o->from || o->to) {
+		if (o->cert)
+			return pbr_error(EX_USAGE, "report: --cert is for a statement or --index, "
+					 "not the PCC view (it reads the ledger)");
 		/* checked by report_pcc_view() */
 		if (optind < argc)
 			o->input = argv[optind];
@@ -502,13 +538,68 @@ static int write_atomically(const char *out, const unsigned char *data, size_t l
 
 /* ------------------------------------------------------------------ */
 
-/* Renders one statement file to out.  The piece the PCC view will reuse. */
-static int render_to_file(const char *input, enum report_format fmt, const char *out)
+/* What the page says under "Signature check" (SPEC 7, 10): checked
+ * against --cert when given.  Returns 0, or an exit code after one line
+ * when the certificate cannot be read or the check cannot run. */
+static int signature_status(const char *name, xmlDocPtr doc, const char *cert,
+			    char *buf, size_t size, int *valid)
+{
+	char msg[256];
+	const char *base;
+	int rc;
+
+	*valid = -1;
+	if (!pbr_has_signature(doc)) {
+		snprintf(buf, size, "NOT SIGNED");
+		return 0;
+	}
+	if (cert == NULL) {
+		snprintf(buf, size, "present, not checked (give --cert PEM, or run pbr-settle verify)");
+		return 0;
+	}
+	if (access(cert, R_OK) != 0)
+		return pbr_error(EX_NOINPUT, "report: cannot open certificate %s: %s", cert,
+				 strerror(errno));
+	rc = pbr_verify_signature(doc, cert, msg, sizeof msg);
+	if (rc < 0)
+		return pbr_error(EX_DATAERR, "report: %s: cannot check the signature: %s", name, msg);
+	*valid = rc;
+	base = strrchr(cert, '/') ? strrchr(cert, '/') + 1 : cert;
+	if (rc == 1)
+		snprintf(buf, size, "valid: signed with the key of certificate %s", base);
+	else
+		snprintf(buf, size, "INVALID: %s (certificate %s)", msg, base);
+	return 0;
+}
+
+/* text as an XPath string literal for an XSLT parameter: quotes dropped */
+static void xpath_literal(char *out, size_t size, const char *text)
+{
+	size_t n = 0;
+
+	if (size < 3) {
+		if (size)
+			out[0] = '\0';
+		return;
+	}
+	out[n++] = '\'';
+	for (; *text && n + 2 < size; text++)
+		if (*text != '\'' && *text != '"')
+			out[n++] = *text;
+	out[n++] = '\'';
+	out[n] = '\0';
+}
+
+/* Renders one statement file to out. */
+static int render_to_file(const char *input, enum report_format fmt, const char *out,
+			  const char *cert)
 {
 	xmlDocPtr doc = NULL;
 	xmlChar *text = NULL;
-	int len = 0, code;
+	int len = 0, code, valid;
 	struct errbuf eb;
+	char status[512], literal[520];
+	const char *params[3] = { "signature_status", literal, NULL };
 
 	errbuf_reset(&eb);
 	/* nothing from libxml2 reaches stderr directly: one line per failure */
@@ -518,7 +609,12 @@ static int render_to_file(const char *input, enum report_format fmt, const char 
 	if (code == 0)
 		code = validate_statement(input, doc);
 	if (code == 0)
-		code = transform(input, doc, "statement", fmt, NULL, &text, &len);
+		code = signature_status(input, doc, cert, status, sizeof status, &valid);
+	if (code == 0) {
+		xpath_literal(literal, sizeof literal, status);
+		code = transform(input, doc, "statement", fmt, fmt == FORMAT_HTML ? params : NULL,
+				 &text, &len);
+	}
 	if (code == 0)
 		code = write_atomically(out, text ? text : (const xmlChar *)"",
 					len > 0 ? (size_t)len : 0);
@@ -1028,6 +1124,368 @@ done:
 	return code;
 }
 
+/* ------------------------------------------------------------------ */
+/* The index of a directory of statements (`report --index DIR`): every
+ * statement file in DIR, with what it pays and a verdict from the checks
+ * that need no database: the schema, the annex beside it against
+ * AnnexDigest, the signature (against --cert when given), and whether
+ * another statement in DIR supersedes it.  `verify` recomputes figures;
+ * the index says so.  Assembled as an <Index> document (namespace
+ * urn:pbr-settle:index:1) rendered by reports/index-<format>.xsl. */
+
+#define INDEX_NS "urn:pbr-settle:index:1"
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.xml names of dir, sorted bytewise.  NULL-terminated, malloc'd. */
+static int list_xml(const char *dir, char ***out, size_t *count)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (d == NULL)
+		return pbr_error(errno == ENOENT || errno == ENOTDIR ? EX_NOINPUT : EX_IOERR,
+				 "report: cannot read directory %s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0 || e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			char **nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
+
+			if (nv == NULL)
+				goto oom;
+			v = nv;
+		}
+		if ((v[n] = strdup(e->d_name)) == NULL)
+			goto oom;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_str);
+	*out = v;
+	*count = n;
+	return 0;
+oom:
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return pbr_error(EX_OSERR, "out of memory");
+}
+
+/* One figure of the statement as an attribute (copied as stated, checked
+ * to be an integer); absent elements give no attribute. */
+static int index_money(xmlNodePtr e, const char *attr, xmlNodePtr n, int64_t *v)
+{
+	*v = 0;
+	if (n == NULL)
+		return 0;
+	if (node_int(n, v) != 0)
+		return -1;
+	return set_int(e, attr, *v);
+}
+
+struct index_totals {
+	int64_t statements, final, problems, amount_due, period_due_in_force;
+};
+
+/* One statement file into one <Statement>. */
+static int index_statement(const char *dir, const char *outdir, const char *file,
+			   const char *cert, xmlNodePtr root, struct index_totals *tot)
+{
+	char path[PATH_MAX], annex[PATH_MAX], html[PATH_MAX], hex[PBR_SHA256_HEX];
+	char sigbuf[512], verdict[600];
+	char *buf = NULL, *id = NULL, *status = NULL, *kind = NULL, *digest = NULL;
+	size_t len = 0;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr st, h, e, sum;
+	struct pbr_xml_problem prob;
+	int code = 0, valid = -1, schema_ok, annex_ok;
+	int64_t v, amount = 0;
+	const char *annex_state;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (pbr_read_file(path, 64u << 20, &buf, &len) != PBR_READ_OK) {
+		e = xmlNewChild(root, NULL, BAD_CAST "Other", NULL);
+		if (e == NULL || !xmlNewProp(e, BAD_CAST "file", BAD_CAST file)
+		    || !xmlNewProp(e, BAD_CAST "why", BAD_CAST "cannot be read"))
+			return pbr_error(EX_OSERR, "out of memory");
+		return 0;
+	}
+	doc = pbr_xml_parse(buf, len, path, &prob);
+	free(buf);
+	st = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (st == NULL || st->ns == NULL || !xmlStrEqual(st->ns->href, BAD_CAST STATEMENT_NS)
+	    || !xmlStrEqual(st->name, BAD_CAST STATEMENT_ROOT)) {
+		/* a run manifest, a monthly statement of another kind, anything else */
+		e = xmlNewChild(root, NULL, BAD_CAST "Other", NULL);
+		if (e == NULL || !xmlNewProp(e, BAD_CAST "file", BAD_CAST file)
+		    || !xmlNewProp(e, BAD_CAST "why", BAD_CAST (doc == NULL ? "not well-formed XML"
+				   : st && st->name ? (const char *)st->name : "no root element")))
+			code = pbr_error(EX_OSERR, "out of memory");
+		goto done;
+	}
+	tot->statements++;
+	h = st_child(st, "Header");
+	sum = st_child(st, "Summary");
+	schema_ok = pbr_statement_schema_check(doc, &prob);
+	if (schema_ok < 0) {
+		code = pbr_error(EX_SOFTWARE, "report: schema %s: %s", pbr_statement_schema_path(),
+				 prob.first);
+		goto done;
+	}
+	id = node_text(st_child(h, "StatementId"), NULL);
+	status = node_text(st_child(h, "Status"), NULL);
+	kind = node_text(st_child(h, "Kind"), NULL);
+	digest = node_text(st_child(h, "AnnexDigest"), NULL);
+	if (!id || !status || !kind || !digest) {
+		code = pbr_error(EX_OSERR, "out of memory");
+		goto done;
+	}
+	/* the annex beside it */
+	snprintf(annex, sizeof annex, "%s/%s-annex.csv", dir, id);
+	if (access(annex, R_OK) != 0) {
+		annex_state = "MISSING";
+		annex_ok = 0;
+	} else if (pbr_sha256_file(annex, hex) != 0) {
+		annex_state = "cannot be read";
+		annex_ok = 0;
+	} else {
+		annex_ok = strcmp(hex, digest) == 0;
+		annex_state = annex_ok ? "matches AnnexDigest" : "MISMATCH: not the AnnexDigest";
+	}
+	code = signature_status(path, doc, cert, sigbuf, sizeof sigbuf, &valid);
+	if (code != 0)
+		goto done;
+
+	e = xmlNewChild(root, NULL, BAD_CAST "Statement", NULL);
+	if (e == NULL || !xmlNewProp(e, BAD_CAST "file", BAD_CAST file)
+	    || !xmlNewProp(e, BAD_CAST "id", BAD_CAST id)
+	    || !xmlNewProp(e, BAD_CAST "status", BAD_CAST status)
+	    || !xmlNewProp(e, BAD_CAST "kind", BAD_CAST kind)
+	    || !xmlNewProp(e, BAD_CAST "annex", BAD_CAST annex_state)
+	    || !xmlNewProp(e, BAD_CAST "signature", BAD_CAST sigbuf)
+	    || !xmlNewProp(e, BAD_CAST "schema", BAD_CAST (schema_ok ? "valid" : prob.first))) {
+		code = pbr_error(EX_OSERR, "out of memory");
+		goto done;
+	}
+	{
+		static const struct { const char *attr, *el, *prop; } texts[] = {
+			{ "contract", "Contract", "id" }, { "cpa", "Contract", "cpa" },
+			{ "provider", "Provider", NULL }, { "period", "Period", NULL },
+			{ "cohort", "CohortQuarter", NULL }, { "supersedes", "Supersedes", NULL },
+			{ "createdAt", "CreatedAt", NULL },
+		};
+		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+			xmlNodePtr n = st_child(h, texts[i].el);
+			char *t;
+
+			if (n == NULL)
+				continue;
+			t = node_text(n, texts[i].prop);
+			if (t == NULL || !xmlNewProp(e, BAD_CAST texts[i].attr, BAD_CAST t)) {
+				free(t);
+				code = pbr_error(EX_OSERR, "out of memory");
+				goto done;
+			}
+			free(t);
+		}
+	}
+	if (index_money(e, "totalPence", st_child(st_child(st, "Cohort"), "TotalPence"), &v) != 0
+	    || index_money(e, "trueUpPence", st_child(st_child(st, "AnnualReconciliation"), "TrueUpPence"), &v) != 0
+	    || index_money(e, "periodDuePence", st_child(sum, "PeriodDuePence"), &v) != 0
+	    || index_money(e, "advanceNettedPence", st_child(sum, "AdvanceNettedPence"), &v) != 0
+	    || index_money(e, "amountDuePence", st_child(sum, "AmountDuePence"), &amount) != 0) {
+		code = pbr_error(EX_DATAERR, "report: %s: a Summary figure is not an integer", path);
+		goto done;
+	}
+	/* the verdict: the first thing wrong, else what the statement is */
+	if (!schema_ok)
+		snprintf(verdict, sizeof verdict, "INVALID: not a valid statement (schema)");
+	else if (valid == 0)
+		snprintf(verdict, sizeof verdict, "SIGNATURE INVALID");
+	else if (!annex_ok)
+		snprintf(verdict, sizeof verdict, "ANNEX %s", annex_state);
+	else if (strcmp(status, "DRAFT") == 0)
+		snprintf(verdict, sizeof verdict, "DRAFT: not a basis for payment");
+	else if (!pbr_has_signature(doc))
+		snprintf(verdict, sizeof verdict, "NOT SIGNED");
+	else if (valid == 1)
+		snprintf(verdict, sizeof verdict, "OK");
+	else
+		snprintf(verdict, sizeof verdict, "OK, signature not checked");
+	if (strncmp(verdict, "OK", 2) != 0 && strncmp(verdict, "DRAFT", 5) != 0)
+		tot->problems++;
+	if (!xmlNewProp(e, BAD_CAST "verdict", BAD_CAST verdict)) {
+		code = pbr_error(EX_OSERR, "out of memory");
+		goto done;
+	}
+	if (strcmp(status, "FINAL") == 0) {
+		tot->final++;
+		if (__builtin_add_overflow(tot->amount_due, amount, &tot->amount_due)) {
+			code = pbr_error(EX_DATAERR, "report: the amounts due of %s overflow", dir);
+			goto done;
+		}
+	}
+	/* an HTML report of it beside the index */
+	if ((size_t)snprintf(html, sizeof html, "%s/%.*s.html", outdir,
+			     (int)(strlen(file) - 4), file) < sizeof html
+	    && access(html, R_OK) == 0) {
+		char rel[NAME_MAX + 1];
+
+		snprintf(rel, sizeof rel, "%.*s.html", (int)(strlen(file) - 4), file);
+		if (!xmlNewProp(e, BAD_CAST "report", BAD_CAST rel))
+			code = pbr_error(EX_OSERR, "out of memory");
+	}
+done:
+	free(id);
+	free(status);
+	free(kind);
+	free(digest);
+	if (doc)
+		xmlFreeDoc(doc);
+	return code;
+}
+
+/* Marks superseded statements (another FINAL statement in the directory
+ * names them in Supersedes) and sums the PeriodDuePence of those in force
+ * (SPEC 7: the amounts due along a chain sum to the latest period due). */
+static int index_finish(xmlNodePtr root, struct index_totals *tot)
+{
+	for (xmlNodePtr a = root->children; a; a = a->next) {
+		xmlChar *id, *status;
+		int64_t v = 0;
+
+		if (a->type != XML_ELEMENT_NODE || !xmlStrEqual(a->name, BAD_CAST "Statement"))
+			continue;
+		id = xmlGetProp(a, BAD_CAST "id");
+		status = xmlGetProp(a, BAD_CAST "status");
+		for (xmlNodePtr b = root->children; b && id; b = b->next) {
+			xmlChar *sup, *bst;
+			int hit;
+
+			if (b == a || b->type != XML_ELEMENT_NODE
+			    || !xmlStrEqual(b->name, BAD_CAST "Statement"))
+				continue;
+			sup = xmlGetProp(b, BAD_CAST "supersedes");
+			bst = xmlGetProp(b, BAD_CAST "status");
+			hit = sup && bst && xmlStrEqual(sup, id) && xmlStrEqual(bst, BAD_CAST "FINAL");
+			if (hit) {
+				xmlChar *bid = xmlGetProp(b, BAD_CAST "id");
+
+				xmlSetProp(a, BAD_CAST "supersededBy", bid ? bid : BAD_CAST "?");
+				xmlFree(bid);
+			}
+			xmlFree(sup);
+			xmlFree(bst);
+			if (hit)
+				break;
+		}
+		if (status && xmlStrEqual(status, BAD_CAST "FINAL")
+		    && !xmlHasProp(a, BAD_CAST "supersededBy")) {
+			xmlChar *t = xmlGetProp(a, BAD_CAST "periodDuePence");
+
+			if (t && pbr_parse_int64((const char *)t, &v) == 0
+			    && __builtin_add_overflow(tot->period_due_in_force, v, &tot->period_due_in_force)) {
+				xmlFree(t);
+				xmlFree(id);
+				xmlFree(status);
+				return pbr_error(EX_DATAERR, "report: the periods due overflow");
+			}
+			xmlFree(t);
+		}
+		xmlFree(id);
+		xmlFree(status);
+	}
+	return 0;
+}
+
+static int report_index(const struct report_opts *o)
+{
+	char **names = NULL, outdir[PATH_MAX];
+	size_t n = 0;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root, t;
+	xmlNsPtr ns;
+	xmlChar *text = NULL;
+	struct index_totals tot;
+	struct errbuf eb;
+	const char *slash = strrchr(o->out, '/');
+	int len = 0, code;
+
+	memset(&tot, 0, sizeof tot);
+	if (slash == o->out)
+		snprintf(outdir, sizeof outdir, "/");
+	else if (slash)
+		snprintf(outdir, sizeof outdir, "%.*s", (int)(slash - o->out), o->out);
+	else
+		snprintf(outdir, sizeof outdir, ".");
+	code = list_xml(o->index, &names, &n);
+	if (code != 0)
+		return code;
+	LIBXML_TEST_VERSION
+	xmlInitParser();
+	errbuf_reset(&eb);
+	xmlSetStructuredErrorFunc(&eb, on_structured_error);
+	doc = xmlNewDoc(BAD_CAST "1.0");
+	root = doc ? xmlNewNode(NULL, BAD_CAST "Index") : NULL;
+	ns = root ? xmlNewNs(root, BAD_CAST INDEX_NS, NULL) : NULL;
+	if (ns == NULL) {
+		if (root)
+			xmlFreeNode(root);
+		code = pbr_error(EX_OSERR, "out of memory");
+		goto done;
+	}
+	xmlSetNs(root, ns);
+	xmlDocSetRootElement(doc, root);
+	if (!xmlNewProp(root, BAD_CAST "dir", BAD_CAST o->index)
+	    || !xmlNewProp(root, BAD_CAST "certificate", BAD_CAST (o->cert ? o->cert : ""))
+	    || !xmlNewProp(root, BAD_CAST "engineVersion", BAD_CAST PBR_VERSION)) {
+		code = pbr_error(EX_OSERR, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n && code == 0; i++)
+		code = index_statement(o->index, outdir, names[i], o->cert, root, &tot);
+	if (code == 0)
+		code = index_finish(root, &tot);
+	if (code != 0)
+		goto done;
+	if (tot.statements == 0)
+		pbr_warn("no settlement statement in %s; the index is empty", o->index);
+	t = xmlNewChild(root, NULL, BAD_CAST "Total", NULL);
+	if (t == NULL || set_int(t, "statements", tot.statements) != 0
+	    || set_int(t, "final", tot.final) != 0 || set_int(t, "problems", tot.problems) != 0
+	    || set_int(t, "amountDuePence", tot.amount_due) != 0
+	    || set_int(t, "periodDueInForcePence", tot.period_due_in_force) != 0) {
+		code = pbr_error(EX_OSERR, "out of memory");
+		goto done;
+	}
+	code = transform(o->index, doc, "index", o->format, NULL, &text, &len);
+	if (code == 0)
+		code = write_atomically(o->out, text ? text : (const xmlChar *)"",
+					len > 0 ? (size_t)len : 0);
+done:
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (text)
+		xmlFree(text);
+	if (doc)
+		xmlFreeDoc(doc);
+	return code;
+}
+
 static int same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
@@ -1048,6 +1506,8 @@ int cmd_report(int argc, char **argv)
 		return 0;
 	if (code != 0)
 		return code;
+	if (o.index)
+		return report_index(&o);
 	if (o.pcc || o.from || o.to)
 		return report_pcc_view(&o);
 	if (same_file(o.input, o.out))
@@ -1056,5 +1516,5 @@ int cmd_report(int argc, char **argv)
 
 	LIBXML_TEST_VERSION
 	xmlInitParser();
-	return render_to_file(o.input, o.format, o.out);
+	return render_to_file(o.input, o.format, o.out, o.cert);
 }
