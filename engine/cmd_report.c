@@ -219,39 +219,41 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 	optind = 0;	/* GNU: full reinitialisation, main may have used getopt */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		const char *arg = optarg ? optarg : "";
+
 		switch (c) {
 		case OPT_FORMAT:
 			if (o->format != FORMAT_NONE)
 				return pbr_error(EX_USAGE, "report: --format given twice");
-			if (parse_format(optarg, &o->format) != 0)
+			if (parse_format(arg, &o->format) != 0)
 				return pbr_error(EX_USAGE, "report: --format must be html or csv, not '%s'",
-						 optarg);
+						 arg);
 			break;
 		case OPT_OUT:
 			if (o->out)
 				return pbr_error(EX_USAGE, "report: --out given twice");
-			if (*optarg == '\0')
+			if (*arg == '\0')
 				return pbr_error(EX_USAGE, "report: --out needs a file name");
-			o->out = optarg;
+			o->out = arg;
 			break;
 		case OPT_PCC:
-			o->pcc = optarg;
+			o->pcc = arg;
 			break;
 		case OPT_FROM:
-			o->from = optarg;
+			o->from = arg;
 			break;
 		case OPT_TO:
-			o->to = optarg;
+			o->to = arg;
 			break;
 		case OPT_CERT:
 			if (o->cert)
 				return pbr_error(EX_USAGE, "report: --cert given twice");
-			o->cert = optarg;
+			o->cert = arg;
 			break;
 		case OPT_INDEX:
 			if (o->index)
 				return pbr_error(EX_USAGE, "report: --index given twice");
-			o->index = optarg;
+			o->index = arg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -598,7 +600,7 @@ static int render_to_file(const char *input, enum report_format fmt, const char 
 	xmlChar *text = NULL;
 	int len = 0, code, valid;
 	struct errbuf eb;
-	char status[512], literal[520];
+	char status[512] = "", literal[520] = "";
 	const char *params[3] = { "signature_status", literal, NULL };
 
 	errbuf_reset(&eb);
@@ -1204,7 +1206,7 @@ static int index_statement(const char *dir, const char *outdir, const char *file
 			   const char *cert, xmlNodePtr root, struct index_totals *tot)
 {
 	char path[PATH_MAX], annex[PATH_MAX], html[PATH_MAX], hex[PBR_SHA256_HEX];
-	char sigbuf[512], verdict[600];
+	char sigbuf[512] = "", verdict[600] = "";
 	char *buf = NULL, *id = NULL, *status = NULL, *kind = NULL, *digest = NULL;
 	size_t len = 0;
 	xmlDocPtr doc = NULL;
@@ -1420,9 +1422,12 @@ static int report_index(const struct report_opts *o)
 	xmlChar *text = NULL;
 	struct index_totals tot;
 	struct errbuf eb;
-	const char *slash = strrchr(o->out, '/');
+	const char *slash;
 	int len = 0, code;
 
+	if (o->out == NULL || o->index == NULL)
+		return EX_USAGE;
+	slash = strrchr(o->out, '/');
 	memset(&tot, 0, sizeof tot);
 	if (slash == o->out)
 		snprintf(outdir, sizeof outdir, "/");
