@@ -71,6 +71,15 @@
               (binary <xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:BinaryPence"/></xsl:call-template>,
               frequency <xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:FrequencyPence"/></xsl:call-template>).
             </p>
+            <xsl:if test="$periods">
+              <p class="paid">The statements of the contract<xsl:if test="count($periods/v:Contract[not(../@contract = preceding::v:Period/@contract)]) != 1">s</xsl:if>
+                for the whole package area pay
+                <strong><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@amountDuePence"/></xsl:call-template></strong>
+                over these periods (cohort totals
+                <xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@totalPence"/></xsl:call-template><xsl:if test="number($t/v:Contract/@trueUpPence) != 0">,
+                annual true-ups <xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@trueUpPence"/></xsl:call-template>,
+                which belong to the whole contract and are not attributed to areas</xsl:if>).</p>
+            </xsl:if>
             <dl class="facts">
               <dt>PCC area</dt>
               <dd><xsl:value-of select="$view/@name"/> <span class="muted"> (<xsl:value-of select="$view/@code"/>)</span></dd>
@@ -109,7 +118,7 @@
                         <th scope="col" class="num">People</th>
                         <th scope="col" class="num">Expected rate</th>
                         <th scope="col" class="num">Actual rate</th>
-                        <th scope="col" class="num">Actual / expected reoffences</th>
+                        <th scope="col" class="num wrap">Reoffences, actual / expected</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -354,15 +363,36 @@
           </xsl:for-each>
         </xsl:attribute>
       </polyline>
+      <!-- value labels: each on the side of its dot away from the other
+           line (the higher value above its dot, the lower below), so no
+           label sits on a line -->
       <xsl:for-each select="$periods">
         <xsl:variable name="x" select="format-number($left + (position() - 0.5) * $step, '0.#')"/>
+        <xsl:variable name="e" select="number(v:Rates/@expectedBinaryPermille)"/>
+        <xsl:variable name="a" select="number(v:Rates/@actualBinaryPermille)"/>
+        <xsl:variable name="ye" select="$top + $ph - $e * $ph div number($scale)"/>
+        <xsl:variable name="ya" select="$top + $ph - $a * $ph div number($scale)"/>
         <xsl:if test="v:Rates/@expectedBinaryPermille">
-          <circle cx="{$x}" cy="{format-number($top + $ph - number(v:Rates/@expectedBinaryPermille) * $ph div number($scale), '0.#')}" r="4" class="dot-e"/>
+          <circle cx="{$x}" cy="{format-number($ye, '0.#')}" r="4" class="dot-e"/>
+          <text x="{$x}" class="value value-e" text-anchor="middle">
+            <xsl:attribute name="y">
+              <xsl:choose>
+                <xsl:when test="$e &gt; $a"><xsl:value-of select="format-number($ye - 9, '0.#')"/></xsl:when>
+                <xsl:otherwise><xsl:value-of select="format-number($ye + 17, '0.#')"/></xsl:otherwise>
+              </xsl:choose>
+            </xsl:attribute>
+            <xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@expectedBinaryPermille"/></xsl:call-template></text>
         </xsl:if>
         <xsl:if test="v:Rates/@actualBinaryPermille">
-          <circle cx="{$x}" cy="{format-number($top + $ph - number(v:Rates/@actualBinaryPermille) * $ph div number($scale), '0.#')}" r="4" class="dot-a"/>
-          <text x="{$x}" y="{format-number($top + $ph - number(v:Rates/@actualBinaryPermille) * $ph div number($scale) - 8, '0.#')}"
-                class="value" text-anchor="middle"><xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@actualBinaryPermille"/></xsl:call-template></text>
+          <circle cx="{$x}" cy="{format-number($ya, '0.#')}" r="4" class="dot-a"/>
+          <text x="{$x}" class="value value-a" text-anchor="middle">
+            <xsl:attribute name="y">
+              <xsl:choose>
+                <xsl:when test="$a &gt;= $e"><xsl:value-of select="format-number($ya - 9, '0.#')"/></xsl:when>
+                <xsl:otherwise><xsl:value-of select="format-number($ya + 17, '0.#')"/></xsl:otherwise>
+              </xsl:choose>
+            </xsl:attribute>
+            <xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@actualBinaryPermille"/></xsl:call-template></text>
         </xsl:if>
       </xsl:for-each>
     </svg>
@@ -486,6 +516,7 @@ table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-variant-numeric: 
 caption { text-align: left; font-weight: 600; padding: 0.2rem 0 0.4rem; }
 th, td { padding: 0.3rem 0.45rem; border-bottom: 1px solid var(--rule); vertical-align: top; }
 thead th { border-bottom: 2px solid var(--ink); text-align: left; font-size: 0.85rem; vertical-align: bottom; }
+thead th.wrap { white-space: normal; width: 7rem; }
 tbody th { text-align: left; font-weight: normal; white-space: nowrap; }
 tbody tr:nth-child(even) { background: var(--band); }
 tfoot th, tfoot td { font-weight: 600; }
@@ -493,12 +524,17 @@ tfoot th { text-align: left; white-space: nowrap; }
 tfoot tr { border-top: 2px solid var(--ink); }
 tr.grand th, tr.grand td { font-weight: 700; border-bottom: 3px double var(--ink); }
 tr.trueup th { font-style: italic; white-space: normal; }
+@media (max-width: 62rem) {
+  body { padding: 1rem 0.6rem 2rem; }
+  table.wide { font-size: 0.78rem; }
+  table.wide th, table.wide td { padding: 0.2rem 0.22rem; }
+}
 thead th.group { text-align: center; border-bottom: 1px solid var(--rule); }
 .num { text-align: right; white-space: nowrap; }
-thead th.num { text-align: right; }
+thead th.num { text-align: right; white-space: normal; }
 .pair { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
 .pair figure { margin: 0; flex: 0 1 auto; }
-.pair .scroll { flex: 1 1 24rem; }
+.pair .scroll { flex: 1 1 24rem; min-width: 0; }
 figcaption { color: var(--muted); font-size: 0.85rem; max-width: 34rem; }
 .scroll { overflow-x: auto; max-width: 100%; }
 svg.chart { max-width: 100%; height: auto; font-family: inherit; }
@@ -510,9 +546,13 @@ svg .dot-e { fill: var(--exp); }
 svg .dot-a { fill: var(--act); }
 svg .legend { font-size: 13px; fill: var(--ink); }
 svg .value, svg .tick { font-size: 11px; fill: var(--muted); }
+svg .value { paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+svg .value-a { fill: var(--act); font-weight: 600; }
 footer { margin-top: 2.5rem; color: var(--muted); font-size: 0.85rem; border-top: 1px solid var(--rule); padding-top: 0.6rem; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
+  table.wide { font-size: 7.5pt; }
+  table.wide th, table.wide td { padding: 0.15rem 0.2rem; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   section, table, figure, tr { break-inside: avoid; page-break-inside: avoid; }
   .scroll { overflow: visible; }

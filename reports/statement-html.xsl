@@ -224,7 +224,7 @@
           <xsl:when test="$h/s:Kind = 'RESTATEMENT' and $sum/s:PreviousPeriodDuePence">,
             of which <xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:PreviousPeriodDuePence"/></xsl:call-template>
             was due under <xsl:value-of select="$h/s:Supersedes"/></xsl:when>
-          <xsl:when test="number($sum/s:AdvanceNettedPence) != 0">,
+          <xsl:when test="$sum/s:AdvanceNettedPence and number($sum/s:AdvanceNettedPence) != 0">,
             less <xsl:call-template name="pounds"><xsl:with-param name="p" select="$sum/s:AdvanceNettedPence"/></xsl:call-template>
             of advances already paid</xsl:when>
         </xsl:choose>.
@@ -271,8 +271,8 @@
         </tbody>
       </table>
       <p class="note">
-        Cohort: <xsl:call-template name="int"><xsl:with-param name="n" select="$c/s:Members"/></xsl:call-template> people accepted,
-        <xsl:call-template name="int"><xsl:with-param name="n" select="$c/s:Rejected"/></xsl:call-template> rows rejected;
+        Cohort: <xsl:call-template name="count"><xsl:with-param name="n" select="$c/s:Members"/><xsl:with-param name="one" select="'person'"/><xsl:with-param name="many" select="'people'"/></xsl:call-template> accepted,
+        <xsl:call-template name="count"><xsl:with-param name="n" select="$c/s:Rejected"/><xsl:with-param name="one" select="'row'"/><xsl:with-param name="many" select="'rows'"/></xsl:call-template> rejected;
         weighted size <xsl:call-template name="bp-weight"><xsl:with-param name="bp" select="$c/s:WeightedSize"/></xsl:call-template>.
         Expected reoffending <xsl:call-template name="rate"><xsl:with-param name="g" select="$c"/><xsl:with-param name="what" select="'eb'"/></xsl:call-template>,
         actual <xsl:call-template name="rate"><xsl:with-param name="g" select="$c"/><xsl:with-param name="what" select="'ab'"/></xsl:call-template>,
@@ -299,19 +299,20 @@
         </figure>
         <div class="scroll">
           <table>
-            <caption>Cohort <xsl:value-of select="$c/@quarter"/> by PCC area, with the payment attributed to each area</caption>
+            <caption>Cohort <xsl:value-of select="$c/@quarter"/> by PCC area: reoffending against prediction</caption>
             <thead>
               <xsl:call-template name="sums-head">
                 <xsl:with-param name="first" select="'PCC area'"/>
-                <xsl:with-param name="money" select="true()"/>
+                <xsl:with-param name="money" select="false()"/>
               </xsl:call-template>
             </thead>
             <tbody>
               <xsl:for-each select="$c/s:PccArea">
                 <xsl:call-template name="sums-row">
                   <xsl:with-param name="g" select="."/>
-                  <xsl:with-param name="label" select="concat(@name, ' (', @code, ')')"/>
-                  <xsl:with-param name="money" select="true()"/>
+                  <xsl:with-param name="label" select="string(@name)"/>
+                  <xsl:with-param name="code" select="string(@code)"/>
+                  <xsl:with-param name="money" select="false()"/>
                 </xsl:call-template>
               </xsl:for-each>
             </tbody>
@@ -319,10 +320,44 @@
               <xsl:call-template name="sums-row">
                 <xsl:with-param name="g" select="$c"/>
                 <xsl:with-param name="label" select="'Contract total'"/>
-                <xsl:with-param name="money" select="true()"/>
+                <xsl:with-param name="money" select="false()"/>
               </xsl:call-template>
             </tfoot>
           </table>
+          <table class="narrow money">
+            <caption>Cohort <xsl:value-of select="$c/@quarter"/>: payment attributed to each PCC area, in pounds</caption>
+            <thead>
+              <tr>
+                <th scope="col">PCC area</th>
+                <th scope="col" class="num">Binary payment</th>
+                <th scope="col" class="num">Frequency payment</th>
+                <th scope="col" class="num">Total payment</th>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="$c/s:PccArea">
+                <tr>
+                  <th scope="row" class="name"><xsl:value-of select="@name"/><span class="code"> (<xsl:value-of select="@code"/>)</span></th>
+                  <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="s:BinaryPence"/></xsl:call-template></td>
+                  <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="s:FrequencyPence"/></xsl:call-template></td>
+                  <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="s:TotalPence"/></xsl:call-template></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">Cohort total</th>
+                <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:BinaryPence"/></xsl:call-template></td>
+                <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:FrequencyPence"/></xsl:call-template></td>
+                <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:TotalPence"/></xsl:call-template></td>
+              </tr>
+            </tfoot>
+          </table>
+          <p class="note">Binary payment is shared in proportion to each area's positive binary
+            improvement, frequency payment to its positive frequency improvement (largest remainder,
+            whole pence).<xsl:if test="$ar"> The annual true-up of
+            <xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:TrueUpPence"/></xsl:call-template>
+            belongs to the whole contract and is not attributed to areas.</xsl:if></p>
         </div>
       </div>
     </section>
@@ -659,7 +694,7 @@
       <p class="note">Rows of the cohort left out of the calculation, by reason
         (first reason that applies). Rejected:
         <xsl:call-template name="int"><xsl:with-param name="n" select="$c/s:Rejected"/></xsl:call-template>
-        of <xsl:call-template name="int"><xsl:with-param name="n" select="$rows"/></xsl:call-template> rows
+        of <xsl:call-template name="count"><xsl:with-param name="n" select="$rows"/><xsl:with-param name="one" select="'row'"/><xsl:with-param name="many" select="'rows'"/></xsl:call-template>
         <xsl:if test="$rows &gt; 0">
           (<xsl:value-of select="format-number(number($c/s:Rejected) * 100 div $rows, '0.00')"/>%;
           limit <xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:MaxRejectPpm"/></xsl:call-template>)</xsl:if>.
@@ -848,10 +883,12 @@
   <xsl:template name="sums-row">
     <xsl:param name="g"/>
     <xsl:param name="label"/>
+    <xsl:param name="code" select="''"/>
     <xsl:param name="money" select="false()"/>
     <xsl:param name="share" select="false()"/>
     <tr>
-      <th scope="row"><xsl:value-of select="$label"/></th>
+      <th scope="row" class="name"><xsl:value-of select="$label"/>
+        <xsl:if test="$code != ''"><span class="code"> (<xsl:value-of select="$code"/>)</span></xsl:if></th>
       <td class="num"><xsl:call-template name="int"><xsl:with-param name="n" select="$g/s:Members"/></xsl:call-template></td>
       <xsl:if test="$share">
         <td class="num">
@@ -920,7 +957,20 @@
       </xsl:choose>
     </xsl:variable>
 
-    <xsl:variable name="label-w" select="190"/>
+    <!-- room for the longest label (13 px text, about 7.6 px a character), so
+         no name is clipped at the left edge -->
+    <xsl:variable name="longest">
+      <xsl:for-each select="$groups">
+        <xsl:sort select="string-length(@name) + string-length(@band) + 6 * count(self::s:NeedsBand)" data-type="number" order="descending"/>
+        <xsl:if test="position() = 1"><xsl:value-of select="string-length(@name) + string-length(@band) + 6 * count(self::s:NeedsBand)"/></xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="label-w">
+      <xsl:choose>
+        <xsl:when test="number($longest) * 7.6 + 14 &gt; 120"><xsl:value-of select="ceiling(number($longest) * 7.6 + 14)"/></xsl:when>
+        <xsl:otherwise>120</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
     <xsl:variable name="plot-w" select="380"/>
     <xsl:variable name="top" select="34"/>
     <xsl:variable name="row-h" select="46"/>
@@ -1084,6 +1134,19 @@
     <xsl:value-of select="format-number(number($n), '#,##0')"/>
   </xsl:template>
 
+  <!-- "1 row", "2 rows", "1,234 people": a count and the word that agrees -->
+  <xsl:template name="count">
+    <xsl:param name="n"/>
+    <xsl:param name="one"/>
+    <xsl:param name="many"/>
+    <xsl:call-template name="int"><xsl:with-param name="n" select="$n"/></xsl:call-template>
+    <xsl:text> </xsl:text>
+    <xsl:choose>
+      <xsl:when test="number($n) = 1"><xsl:value-of select="$one"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$many"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- basis points of weight as weighted people: 12,345.67 -->
   <xsl:template name="bp-weight">
     <xsl:param name="bp"/>
@@ -1227,6 +1290,10 @@ tr.grand th, tr.grand td { font-weight: 700; border-top: 2px solid var(--ink);
 thead th.num { text-align: right; white-space: normal; }
 thead th { vertical-align: bottom; max-width: 9rem; }
 tbody th, tfoot th { white-space: nowrap; text-align: left; }
+th.name { white-space: normal; max-width: 15rem; }
+th.name .code { color: var(--muted); white-space: nowrap; }
+table.wide { font-size: 0.93rem; }
+table.wide th, table.wide td { padding: 0.3rem 0.35rem; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
 code.digest { word-break: break-all; }
 .pair { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
@@ -1259,6 +1326,14 @@ svg .bar-base { fill: var(--exp); }
 svg .bar-cur { fill: var(--act); }
 footer { margin-top: 2.5rem; color: var(--muted); font-size: 0.85rem;
          border-top: 1px solid var(--rule); padding-top: 0.6rem; }
+@media (max-width: 62rem) {
+  body { padding: 1rem 0.6rem 2rem; }
+  table { font-size: 0.82rem; }
+  th, td { padding: 0.22rem 0.28rem; }
+  table.narrow { min-width: 0; }
+  table.audit { font-size: 0.66rem; }
+  table.audit th, table.audit td { padding: 0.15rem 0.18rem; }
+}
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -1266,6 +1341,7 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: 0.85rem;
   section, table, figure, tr { break-inside: avoid; page-break-inside: avoid; }
   .scroll { overflow: visible; }
   table { font-size: 8.5pt; }
+  table.audit { font-size: 6.5pt; }
   th, td { padding: 0.2rem 0.35rem; }
   tbody tr:nth-child(even) { background: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
