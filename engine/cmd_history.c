@@ -102,12 +102,32 @@ static void print_text(const PGresult *res)
 	printf("%d statement%s\n", PQntuples(res), PQntuples(res) == 1 ? "" : "s");
 }
 
+static const char history_usage[] =
+	"usage: " PBR_PROGRAM " history [--contract ID] [--period P | --month M] [--format text|csv]\n"
+	"  The settlement ledger: every statement recorded, in force or\n"
+	"  superseded, PbR (--period YYYYQn) and monthly (--month YYYY-MM).\n"
+	"  --format csv: run_id,statement_id,contract,period,cohort,seq,kind,status,\n"
+	"  total_pence,amount_due_pence,input_digest,statement_digest,created_at,\n"
+	"  total_pounds,amount_due_pounds (text fields neutralised against\n"
+	"  spreadsheet formulas, docs/STATEMENT.md \"CSV files\").\n";
+
+/* YYYY-MM with a month 01..12 */
+static int month_ok(const char *s)
+{
+	return strlen(s) == 7 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'
+	       && s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9' && s[4] == '-'
+	       && ((s[5] == '0' && s[6] >= '1' && s[6] <= '9')
+		   || (s[5] == '1' && s[6] >= '0' && s[6] <= '2'));
+}
+
 int cmd_history(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "contract", required_argument, NULL, 'c' },
 		{ "period", required_argument, NULL, 'p' },
+		{ "month", required_argument, NULL, 'm' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *params[2] = { NULL, NULL }, *format = "text";
@@ -117,25 +137,39 @@ int cmd_history(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		const char *arg = optarg ? optarg : "";
+
 		switch (c) {
 		case 'c':
-			if (!pbr_contract_id_ok(optarg))
+			if (!pbr_contract_id_ok(arg))
 				return pbr_error(EX_USAGE, "history: --contract must match ^[A-Z0-9_-]{1,32}$");
-			params[0] = optarg;
+			params[0] = arg;
 			break;
 		case 'p':
-			if (pbr_quarter_parse(optarg, &q) != 0)
+			if (pbr_quarter_parse(arg, &q) != 0)
 				return pbr_error(EX_USAGE, "history: --period must be a quarter such as 2025Q4");
-			params[1] = optarg;
+			if (params[1])
+				return pbr_error(EX_USAGE, "history: one --period or --month");
+			params[1] = arg;
 			break;
-		case 'f': format = optarg; break;
+		case 'm':
+			if (!month_ok(arg))
+				return pbr_error(EX_USAGE, "history: --month must be a month such as 2026-03");
+			if (params[1])
+				return pbr_error(EX_USAGE, "history: one --period or --month");
+			params[1] = arg;
+			break;
+		case 'f': format = arg; break;
+		case 'h':
+			fputs(history_usage, stdout);
+			return 0;
 		default:
-			return pbr_error(EX_USAGE, "usage: pbr-settle history [--contract ID] [--period P] [--format text|csv]");
+			return pbr_error(EX_USAGE, "usage: pbr-settle history [--contract ID] [--period P | --month M] [--format text|csv]");
 		}
 	}
 	if (optind != argc || (strcmp(format, "text") != 0 && strcmp(format, "csv") != 0))
-		return pbr_error(EX_USAGE, "usage: pbr-settle history [--contract ID] [--period P] [--format text|csv]");
+		return pbr_error(EX_USAGE, "usage: pbr-settle history [--contract ID] [--period P | --month M] [--format text|csv]");
 	conn = pbr_db_connect();
 	if (conn == NULL)
 		return EX_UNAVAILABLE;

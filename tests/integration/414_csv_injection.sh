@@ -60,6 +60,15 @@ cat "$TMP/history.csv"
 assert_match "^[0-9]+,\"'-DASH-2025Q4-1\",\"'-DASH\",2025Q4,2024Q1,1,ORIGINAL,IN_FORCE," \
 	"$(sed -n 2p "$TMP/history.csv")" "history: statement id and contract neutralised"
 
+# history's own usage: --help, --month, one of --period and --month
+assert_exit 0 "$PBR" history --help
+assert_match 'month M' "$(cat "$LAST_OUT")" "history --help names --month"
+assert_exit 0 "$PBR" history --month 2026-03 --format csv
+assert_eq 1 "$(wc -l <"$LAST_OUT")" "history --month with no monthly statement: the header only"
+assert_exit 64 "$PBR" history --month 2026-13
+assert_one_line "$LAST_ERR" "month 13"
+assert_exit 64 "$PBR" history --month 2026-03 --period 2025Q4
+
 # ---- report and PCC view -------------------------------------------------------
 assert_exit 0 "$PBR" report "$X" --format csv --out "$TMP/report.csv"
 cat "$TMP/report.csv"
