@@ -52,7 +52,7 @@ for f in "$OUT"/*-[0-9]*.xml; do
 	xmllint --noout --schema "$SRC/schemas/statement.xsd" "$f" 2>/dev/null
 	xmlsec1 --verify --pubkey-cert-pem "$KEYS/signing-cert.pem" "$f" >/dev/null 2>&1
 	"$PBR" verify "$f" --cert "$KEYS/signing-cert.pem" >/dev/null
-	"$PBR" report "$f" --format html --out "$REPORTS/$(basename "$f" .xml).html"
+	"$PBR" report "$f" --format html --out "$REPORTS/$(basename "$f" .xml).html" --cert "$KEYS/signing-cert.pem"
 	"$PBR" report "$f" --format csv --out "$REPORTS/$(basename "$f" .xml).csv"
 	n=$((n + 1))
 done
@@ -65,6 +65,11 @@ for pcc in GMP MET; do
 	echo "  $REPORTS/pcc-$pcc.html"
 done
 
+echo "== index of every statement (amount due and verdict, signatures checked)"
+"$PBR" report --index "$OUT" --out "$REPORTS/index.html" --cert "$KEYS/signing-cert.pem"
+"$PBR" report --index "$OUT" --format csv --out "$REPORTS/index.csv" --cert "$KEYS/signing-cert.pem"
+echo "  $REPORTS/index.html"
+
 echo "== what if the binary price were 10 % higher? (simulate, records nothing)"
 sed 's/^binary_price_pence *=.*/binary_price_pence = 319000/; s/^version *=.*/version = T2024-DRAFT/' \
 	"$SRC/tests/data/demo_draft.tariff" >"$DEMO/draft.tariff"
@@ -72,7 +77,7 @@ sed 's/^binary_price_pence *=.*/binary_price_pence = 319000/; s/^version *=.*/ve
 
 echo
 echo "Statements:  $OUT"
-echo "Reports:     $REPORTS  (open any .html in a browser)"
+echo "Reports:     $REPORTS/index.html  (every statement, its amount due and verdict; open in a browser)"
 echo "PCC views:   $REPORTS/pcc-GMP.html, $REPORTS/pcc-MET.html"
 echo "Signing key: $KEYS/signing-cert.pem (demo only)"
 echo "Ledger:      PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=pbr_demo $PBR history"
