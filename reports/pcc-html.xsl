@@ -25,6 +25,8 @@
   <xsl:variable name="view" select="/v:PccView"/>
   <xsl:variable name="periods" select="$view/v:Period"/>
   <xsl:variable name="t" select="$view/v:Total"/>
+  <!-- any deduction for a significant rise in these periods (SPEC 5a) -->
+  <xsl:variable name="has-deduction" select="$periods/v:Chance[number(@deductionPence) != 0]"/>
   <xsl:variable name="title">
     <xsl:text>PCC view: </xsl:text>
     <xsl:value-of select="$view/@name"/>
@@ -162,16 +164,13 @@
                   <caption>Pence attributed to <xsl:value-of select="$view/@name"/>, and the contracts' statements, in pounds</caption>
                   <thead>
                     <tr>
-                      <th scope="col" rowspan="2">Period</th>
-                      <th scope="col" rowspan="2">Statement</th>
-                      <th scope="colgroup" colspan="3" class="group">Attributed to the area</th>
-                      <th scope="colgroup" colspan="4" class="group">Whole contract (the statement)</th>
-                    </tr>
-                    <tr>
-                      <th scope="col" class="num">Binary</th>
-                      <th scope="col" class="num">Frequency</th>
+                      <th scope="col">Period</th>
+                      <th scope="col">Statement</th>
+                      <th scope="col" class="num opt">Area: binary</th>
+                      <th scope="col" class="num opt">Area: frequency</th>
+                      <xsl:if test="$has-deduction"><th scope="col" class="num">Area: deduction</th></xsl:if>
                       <th scope="col" class="num">Area total</th>
-                      <th scope="col" class="num">Cohort total</th>
+                      <th scope="col" class="num contract">Contract: cohort total</th>
                       <th scope="col" class="num">Annual true-up</th>
                       <th scope="col" class="num">Period due</th>
                       <th scope="col" class="num">Amount due</th>
@@ -183,10 +182,11 @@
                         <th scope="row"><xsl:value-of select="@period"/></th>
                         <td><xsl:value-of select="@statementId"/>
                           <xsl:if test="@kind = 'RESTATEMENT'"> <span class="muted">(restatement)</span></xsl:if></td>
-                        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:BinaryPence"/></xsl:call-template></td>
-                        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:FrequencyPence"/></xsl:call-template></td>
+                        <td class="num opt"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:BinaryPence"/></xsl:call-template></td>
+                        <td class="num opt"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:FrequencyPence"/></xsl:call-template></td>
+                        <xsl:if test="$has-deduction"><td class="num"><xsl:call-template name="neg"><xsl:with-param name="p" select="v:Chance/@deductionPence"/></xsl:call-template></td></xsl:if>
                         <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:TotalPence"/></xsl:call-template></td>
-                        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:Contract/@totalPence"/></xsl:call-template></td>
+                        <td class="num contract"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:Contract/@totalPence"/></xsl:call-template></td>
                         <td class="num"><xsl:choose>
                           <xsl:when test="v:Contract/@reconciliationYear">see below</xsl:when>
                           <xsl:otherwise>–</xsl:otherwise></xsl:choose></td>
@@ -197,7 +197,9 @@
                         <tr class="trueup">
                           <th scope="row" colspan="2">Annual reconciliation <xsl:value-of select="v:Contract/@reconciliationYear"/>,
                             contract <xsl:value-of select="@contract"/>: true-up (contract level, not attributed to areas)</th>
-                          <td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="num">–</td>
+                          <td class="num opt">–</td><td class="num opt">–</td>
+                          <xsl:if test="$has-deduction"><td class="num">–</td></xsl:if>
+                          <td class="num">–</td><td class="num contract">–</td>
                           <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:Contract/@trueUpPence"/></xsl:call-template></td>
                           <td class="num muted">in period due</td>
                           <td class="num"></td>
@@ -209,10 +211,11 @@
                     <tr class="grand">
                       <th scope="row">Total</th>
                       <td></td>
-                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:BinaryPence"/></xsl:call-template></td>
-                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:FrequencyPence"/></xsl:call-template></td>
+                      <td class="num opt"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:BinaryPence"/></xsl:call-template></td>
+                      <td class="num opt"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:FrequencyPence"/></xsl:call-template></td>
+                      <xsl:if test="$has-deduction"><td class="num"><xsl:call-template name="neg"><xsl:with-param name="p" select="$t/v:Chance/@deductionPence"/></xsl:call-template></td></xsl:if>
                       <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:TotalPence"/></xsl:call-template></td>
-                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@totalPence"/></xsl:call-template></td>
+                      <td class="num contract"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@totalPence"/></xsl:call-template></td>
                       <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@trueUpPence"/></xsl:call-template></td>
                       <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@periodDuePence"/></xsl:call-template></td>
                       <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@amountDuePence"/></xsl:call-template></td>
@@ -473,6 +476,15 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- pence shown as a subtraction: 9000 -> -£90.00, 0 -> £0.00 -->
+  <xsl:template name="neg">
+    <xsl:param name="p"/>
+    <xsl:choose>
+      <xsl:when test="translate(normalize-space($p), '0', '') = ''"><xsl:call-template name="pounds"><xsl:with-param name="p" select="'0'"/></xsl:call-template></xsl:when>
+      <xsl:otherwise><xsl:call-template name="pounds"><xsl:with-param name="p" select="concat('-', normalize-space($p))"/></xsl:call-template></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template name="int">
     <xsl:param name="n"/>
     <xsl:value-of select="format-number(number($n), '#,##0')"/>
@@ -524,10 +536,12 @@ tfoot th { text-align: left; white-space: nowrap; }
 tfoot tr { border-top: 2px solid var(--ink); }
 tr.grand th, tr.grand td { font-weight: 700; border-bottom: 3px double var(--ink); }
 tr.trueup th { font-style: italic; white-space: normal; }
+td.contract, th.contract { border-left: 2px solid var(--rule); }
 @media (max-width: 62rem) {
   body { padding: 1rem 0.6rem 2rem; }
   table.wide { font-size: 0.78rem; }
   table.wide th, table.wide td { padding: 0.2rem 0.22rem; }
+  .opt { display: none; }
 }
 thead th.group { text-align: center; border-bottom: 1px solid var(--rule); }
 .num { text-align: right; white-space: nowrap; }
@@ -553,6 +567,7 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: 0.85rem; border-top
   @page { size: A4; margin: 14mm 12mm; }
   table.wide { font-size: 7.5pt; }
   table.wide th, table.wide td { padding: 0.15rem 0.2rem; }
+  .opt { display: none; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   section, table, figure, tr { break-inside: avoid; page-break-inside: avoid; }
   .scroll { overflow: visible; }

@@ -331,6 +331,7 @@
                 <th scope="col">PCC area</th>
                 <th scope="col" class="num">Binary payment</th>
                 <th scope="col" class="num">Frequency payment</th>
+                <xsl:if test="$c/s:DeductionPence"><th scope="col" class="num">Less: deduction</th></xsl:if>
                 <th scope="col" class="num">Total payment</th>
               </tr>
             </thead>
@@ -340,6 +341,7 @@
                   <th scope="row" class="name"><xsl:value-of select="@name"/><span class="code"> (<xsl:value-of select="@code"/>)</span></th>
                   <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="s:BinaryPence"/></xsl:call-template></td>
                   <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="s:FrequencyPence"/></xsl:call-template></td>
+                  <xsl:if test="$c/s:DeductionPence"><td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="s:DeductionPence"/></xsl:call-template></td></xsl:if>
                   <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="s:TotalPence"/></xsl:call-template></td>
                 </tr>
               </xsl:for-each>
@@ -349,12 +351,14 @@
                 <th scope="row">Cohort total</th>
                 <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:BinaryPence"/></xsl:call-template></td>
                 <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:FrequencyPence"/></xsl:call-template></td>
+                <xsl:if test="$c/s:DeductionPence"><td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:DeductionPence"/></xsl:call-template></td></xsl:if>
                 <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:TotalPence"/></xsl:call-template></td>
               </tr>
             </tfoot>
           </table>
           <p class="note">Binary payment is shared in proportion to each area's positive binary
-            improvement, frequency payment to its positive frequency improvement (largest remainder,
+            improvement, frequency payment to its positive frequency improvement<xsl:if test="$c/s:DeductionPence">,
+            a deduction to its rise (its negative binary improvement)</xsl:if> (largest remainder,
             whole pence).<xsl:if test="$ar"> The annual true-up of
             <xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:TrueUpPence"/></xsl:call-template>
             belongs to the whole contract and is not attributed to areas.</xsl:if></p>
