@@ -19,7 +19,7 @@ SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 ENGINE_SRC := $(sort $(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o)
 # The pure modules the unit tests link (no libpq, no XML).
-PURE_SRC   := engine/core.c engine/parse.c engine/copytext.c engine/monitor.c engine/csv.c
+PURE_SRC   := engine/core.c engine/parse.c engine/copytext.c engine/monitor.c engine/csv.c engine/fee.c
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
 .PHONY: all deps check unit unit-asan integration integration-asan clang demo install clean lint faults

@@ -725,6 +725,14 @@ static int load_all(PGconn *conn, const struct demo_opts *o, long long *rows)
 		goto fail;
 	if (insert_reference(conn) != 0)
 		goto fail;
+	{       /* the whole contract (SPEC 11): demo_contract.c */
+		int weight_pm[DEMO_NCPA];
+
+		for (int i = 0; i < DEMO_NCPA; i++)
+			weight_pm[i] = cpas[i].weight_pm;
+		if (pbr_demo_contract_years(conn, weight_pm, DEMO_NCPA) != 0)
+			goto fail;
+	}
 	if (pbr_db_exec(conn, "demo-data: emptying pbr.cohort_member",
 			"DELETE FROM pbr.cohort_member") != 0)
 		goto fail;

@@ -718,6 +718,9 @@ int cmd_run(int argc, char **argv)
 	int rc;
 
 	memset(&o, 0, sizeof o);
+	for (int i = 1; i < argc; i++)   /* --month: SPEC 11, cmd_run_month.c */
+		if (strcmp(argv[i], "--month") == 0 || strncmp(argv[i], "--month=", 8) == 0)
+			return cmd_run_month(argc, argv);
 	rc = parse_opts(argc, argv, &o);
 	if (rc == 0)
 		rc = check_files(&o);

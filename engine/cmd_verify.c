@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "db.h"
 #include "digest.h"
+#include "monthly.h"
 #include "settle.h"
 #include "sign.h"
 #include "util.h"
@@ -75,9 +76,9 @@ static int validate_schema(xmlDocPtr doc, struct verdict *v)
 		return pbr_error(EX_SOFTWARE, "cannot check the schema: %s", p.first);
 	if (ok == 0)
 		differ(v, "schema: not valid against %s: line %d: %s",
-		       pbr_statement_schema_path(), p.line, p.first);
+		       pbr_schema_path_for(doc), p.line, p.first);
 	else
-		printf("ok schema %s\n", pbr_statement_schema_path());
+		printf("ok schema %s\n", pbr_schema_path_for(doc));
 	return 0;
 }
 
@@ -453,6 +454,13 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 	int period, rc;
 
 	memset(&s, 0, sizeof s);
+	if (pbr_is_monthly(doc)) {     /* SPEC 11: monthly.c recomputes it */
+		rc = pbr_monthly_rebuild(conn, doc, l->present,
+					 l->superseded_period_due, &xml, &len);
+		if (rc == 0)
+			goto compare;
+		goto cleanup;
+	}
 	if (pbr_quarter_parse(h->period, &period) != 0)
 		return pbr_error(EX_DATAERR, "statement period '%s' is malformed", h->period);
 	so.quiet = true;
@@ -488,8 +496,12 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 		s.previous_period_due = l->superseded_period_due;
 		s.amount_due = s.period_due - l->superseded_period_due;
 	}
-	if (pbr_statement_xml(&s, &xml, &len) != 0 ||
-	    (again = xmlReadMemory(xml, (int)len, "recomputed.xml", NULL, XML_PARSE_NONET)) == NULL) {
+	if (pbr_statement_xml(&s, &xml, &len) != 0) {
+		rc = pbr_error(EX_SOFTWARE, "cannot build the recomputed statement");
+		goto cleanup;
+	}
+compare:
+	if ((again = xmlReadMemory(xml, (int)len, "recomputed.xml", NULL, XML_PARSE_NONET)) == NULL) {
 		rc = pbr_error(EX_SOFTWARE, "cannot build the recomputed statement");
 		goto cleanup;
 	}

@@ -73,9 +73,21 @@ const char *pbr_statement_schema_path(void)
 	return path;
 }
 
+const char *pbr_schema_path_for(xmlDocPtr doc)
+{
+	static char monthly[PATH_MAX];
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+	if (root == NULL || strcmp((const char *)root->name, "MonthlyStatement") != 0)
+		return pbr_statement_schema_path();
+	if (monthly[0] == '\0')
+		snprintf(monthly, sizeof monthly, "%s/schemas/monthly.xsd", pbr_datadir());
+	return monthly;
+}
+
 int pbr_statement_schema_check(xmlDocPtr doc, struct pbr_xml_problem *p)
 {
-	const char *xsd = pbr_statement_schema_path();
+	const char *xsd = pbr_schema_path_for(doc);
 	xmlSchemaParserCtxtPtr spc = NULL;
 	xmlSchemaValidCtxtPtr vc = NULL;
 	xmlSchemaPtr schema = NULL;

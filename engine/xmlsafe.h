@@ -27,12 +27,17 @@ struct pbr_xml_problem {
 xmlDocPtr pbr_xml_parse(const char *buf, size_t len, const char *name,
 			struct pbr_xml_problem *p);
 
-/* Validates doc against <datadir>/schemas/statement.xsd.  Returns 1 valid,
+/* Validates doc against <datadir>/schemas/statement.xsd (monthly.xsd
+ * for a MonthlyStatement).  Returns 1 valid,
  * 0 not valid (*p: the first problem), -1 when the check cannot run
  * (*p says why). */
 int pbr_statement_schema_check(xmlDocPtr doc, struct pbr_xml_problem *p);
 
 /* The schema's path, for messages. */
 const char *pbr_statement_schema_path(void);
+
+/* The schema of doc: schemas/monthly.xsd for a MonthlyStatement (SPEC
+ * 11.5), else statement.xsd; pbr_statement_schema_check uses it. */
+const char *pbr_schema_path_for(xmlDocPtr doc);
 
 #endif

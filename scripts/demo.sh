@@ -40,6 +40,15 @@ if [ ! -f "$KEYS/signing-key.pem" ]; then
 	chmod 600 "$KEYS/signing-key.pem"
 fi
 
+# The whole contract (SPEC 11): the twelve monthly fee statements of 2024,
+# the year of the cohorts settled below.  December's volume reconciliation
+# gives the PbR pot that caps the 2024 annual PbR reconciliation (2026Q3).
+for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+	echo "== settle month 2024-$m (fee for service, service credits, advance)"
+	"$PBR" run --month "2024-$m" --out "$OUT" \
+		--sign-key "$KEYS/signing-key.pem" --sign-cert "$KEYS/signing-cert.pem" | tail -1
+done
+
 for p in "${PERIODS[@]}"; do
 	echo "== settle period $p"
 	"$PBR" run --period "$p" --out "$OUT" \
@@ -48,7 +57,7 @@ done
 
 echo "== check every statement: XSD (xmllint), signature (xmlsec1), figures (pbr-settle verify)"
 n=0
-for f in "$OUT"/*-[0-9]*.xml; do
+for f in "$OUT"/*Q[1-4]-[0-9]*.xml; do
 	xmllint --noout --schema "$SRC/schemas/statement.xsd" "$f" 2>/dev/null
 	xmlsec1 --verify --pubkey-cert-pem "$KEYS/signing-cert.pem" "$f" >/dev/null 2>&1
 	"$PBR" verify "$f" --cert "$KEYS/signing-cert.pem" >/dev/null
@@ -57,6 +66,25 @@ for f in "$OUT"/*-[0-9]*.xml; do
 	n=$((n + 1))
 done
 echo "$n statements valid, signed and re-derived from the database"
+n=0
+for f in "$OUT"/*-20[0-9][0-9]-[01][0-9]-[0-9]*.xml; do
+	xmllint --noout --schema "$SRC/schemas/monthly.xsd" "$f" 2>/dev/null
+	xmlsec1 --verify --pubkey-cert-pem "$KEYS/signing-cert.pem" "$f" >/dev/null 2>&1
+	"$PBR" verify "$f" --cert "$KEYS/signing-cert.pem" >/dev/null
+	n=$((n + 1))
+done
+echo "$n monthly statements valid, signed and re-derived from the database"
+
+echo "== contract years 2024: the year's money month by month against the MAP"
+if "$PBR" report --contract-year CRC01 2024 --format html --out "$REPORTS/contract-year-CRC01-2024.html" 2>/dev/null; then
+	for c in CRC05 CRC15 CRC18; do
+		"$PBR" report --contract-year "$c" 2024 --format html --out "$REPORTS/contract-year-$c-2024.html"
+	done
+	echo "  $REPORTS/contract-year-CRC*-2024.html (CRC05 volume far below plan, CRC18 above,"
+	echo "   CRC15 MAP binding the PbR reconciliation)"
+else
+	echo "  (this build has no report --contract-year; the monthly statements are in $OUT)"
+fi
 
 echo "== PCC views (every statement in force for one PCC area)"
 for pcc in GMP MET; do
