@@ -60,6 +60,7 @@
 
 #define STATEMENT_NS "urn:pbr-settle:statement:1"
 #define STATEMENT_ROOT "SettlementStatement"
+#define MONTHLY_ROOT "MonthlyStatement"	/* SPEC 11.5, same namespace */
 
 /* libxml2 2.12 made the structured error argument const. */
 #if LIBXML_VERSION >= 21200
@@ -344,15 +345,24 @@ static int check_statement_doc(const char *path, xmlDocPtr doc, xmlDocPtr *out)
 
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || root->ns == NULL
-	    || !xmlStrEqual(root->name, BAD_CAST STATEMENT_ROOT)
+	    || !(xmlStrEqual(root->name, BAD_CAST STATEMENT_ROOT)
+		 || xmlStrEqual(root->name, BAD_CAST MONTHLY_ROOT))
 	    || !xmlStrEqual(root->ns->href, BAD_CAST STATEMENT_NS)) {
 		xmlFreeDoc(doc);
 		return pbr_error(EX_DATAERR, "report: %s: not a settlement statement (root "
-				 "element must be " STATEMENT_ROOT " in namespace " STATEMENT_NS ")",
-				 path);
+				 "element must be " STATEMENT_ROOT " or " MONTHLY_ROOT
+				 " in namespace " STATEMENT_NS ")", path);
 	}
 	*out = doc;
 	return 0;
+}
+
+/* A monthly fee-for-service statement (SPEC 11.5) rather than a PbR one. */
+static bool is_monthly(xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+
+	return root && xmlStrEqual(root->name, BAD_CAST MONTHLY_ROOT);
 }
 
 /* Parses a statement held in memory (the ledger's copy, a draft, a file's
@@ -614,7 +624,8 @@ static int render_to_file(const char *input, enum report_format fmt, const char 
 		code = signature_status(input, doc, cert, status, sizeof status, &valid);
 	if (code == 0) {
 		xpath_literal(literal, sizeof literal, status);
-		code = transform(input, doc, "statement", fmt, fmt == FORMAT_HTML ? params : NULL,
+		code = transform(input, doc, is_monthly(doc) ? "monthly" : "statement", fmt,
+				 fmt == FORMAT_HTML ? params : NULL,
 				 &text, &len);
 	}
 	if (code == 0)
@@ -701,6 +712,16 @@ static xmlNodePtr st_child(xmlNodePtr parent, const char *name)
 		if (n->type == XML_ELEMENT_NODE && n->ns
 		    && xmlStrEqual(n->ns->href, BAD_CAST STATEMENT_NS)
 		    && xmlStrEqual(n->name, BAD_CAST name))
+			return n;
+	return NULL;
+}
+
+/* The first element child of parent named name, any namespace (the
+ * documents the engine builds). */
+static xmlNodePtr st_child_any(xmlNodePtr parent, const char *name)
+{
+	for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name))
 			return n;
 	return NULL;
 }
@@ -845,10 +866,93 @@ static int set_money(xmlNodePtr c, xmlNodePtr st, const int64_t *m)
 	return 0;
 }
 
+/* ---- the test of SPEC 5a for one area (display) ---- */
+
+/* The significance sums carried across periods: V and D add up (the
+ * cohorts are independent), so the pooled interval is computed like one
+ * period's. */
+struct pcc_chance {
+	unsigned __int128 v;
+	int64_t deduction;
+	bool all_v;	/* every period carried V */
+};
+
+/* A non-negative decimal integer of up to 38 digits (BinaryVariance). */
+static int node_u128(xmlNodePtr n, unsigned __int128 *out)
+{
+	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
+	const char *s = (const char *)t;
+	unsigned __int128 v = 0;
+	int rc = -1;
+
+	if (s && *s) {
+		size_t len = strlen(s);
+
+		if (len <= 38 && strspn(s, "0123456789") == len) {
+			for (; *s; s++)
+				v = v * 10 + (unsigned)(*s - '0');
+			*out = v;
+			rc = 0;
+		}
+	}
+	if (t)
+		xmlFree(t);
+	return rc;
+}
+
+/* floor(sqrt(v)) */
+static uint64_t isqrt_u128(unsigned __int128 v)
+{
+	unsigned __int128 lo = 0, hi = (unsigned __int128)UINT64_MAX;
+
+	while (lo < hi) {
+		unsigned __int128 mid = lo + (hi - lo + 1) / 2;
+
+		if (mid * mid <= v)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return (uint64_t)lo;
+}
+
+/* round(a / b) for b > 0, half away from zero (SPEC 1 for negatives) */
+static int64_t signed_round(__int128 a, __int128 b)
+{
+	return a < 0 ? -(int64_t)pbr_round_div(-a, b) : (int64_t)pbr_round_div(a, b);
+}
+
+/* <Chance deductionPence="" [ratePpm lowPpm highPpm zCenti]/>: the binary
+ * improvement rate B/W with its 95 % interval (rate +- round(196 isqrt(V)
+ * / (100 W)), as the monitor computes it, docs/STATEMENT.md) and z = B /
+ * isqrt(V) in hundredths, all in integers, for reading only. */
+static int add_chance(xmlNodePtr parent, int64_t b, int64_t w, unsigned __int128 v,
+		      bool has_v, int64_t deduction)
+{
+	xmlNodePtr c = xmlNewChild(parent, NULL, BAD_CAST "Chance", NULL);
+	uint64_t root;
+	int64_t rate, half;
+
+	if (c == NULL || set_int(c, "deductionPence", deduction) != 0)
+		return -1;
+	if (!has_v || w <= 0)
+		return 0;
+	root = isqrt_u128(v);
+	rate = signed_round(b, w);
+	half = (int64_t)pbr_round_div((__int128)root * 196, (__int128)w * 100);
+	if (set_int(c, "ratePpm", rate) != 0 || set_int(c, "lowPpm", rate - half) != 0
+	    || set_int(c, "highPpm", rate + half) != 0)
+		return -1;
+	if (root > 0 && set_int(c, "zCenti", signed_round((__int128)b * 100, root)) != 0)
+		return -1;
+	return 0;
+}
+
 /* One statement of the ledger into one <Period>; totals updated. */
 static int pcc_period(const struct report_opts *o, const char *sid,
 		      const char *xml, size_t len, xmlNodePtr root,
-		      int64_t *total, int64_t *money, int64_t *periods)
+		      int64_t *total, int64_t *money, struct pcc_chance *chance,
+		      int64_t *periods)
 {
 	xmlDocPtr doc = NULL;
 	xmlNodePtr st, h, cohort, area = NULL, p, n;
@@ -856,6 +960,9 @@ static int pcc_period(const struct report_opts *o, const char *sid,
 	char name[PBR_ID_MAX + 32];
 	char *period = NULL, *cq = NULL, *contract = NULL, *kind = NULL,
 	     *status = NULL, *tariff = NULL;
+	unsigned __int128 v = 0;
+	int64_t deduction = 0;
+	bool has_v = false;
 	int code;
 
 	memset(f, 0, sizeof f);
@@ -901,9 +1008,19 @@ static int pcc_period(const struct report_opts *o, const char *sid,
 						 sid, o->pcc, area_fields[i]);
 				goto done;
 			}
+		/* SPEC 5a (optional: statements before it carry neither) */
+		has_v = st_child(area, "BinaryVariance") != NULL;
+		if ((has_v && node_u128(st_child(area, "BinaryVariance"), &v) != 0)
+		    || (st_child(area, "DeductionPence")
+			&& node_int(st_child(area, "DeductionPence"), &deduction) != 0)) {
+			code = pbr_error(EX_DATAERR, "report: statement %s: PccArea %s has no valid "
+					 "BinaryVariance or DeductionPence", sid, o->pcc);
+			goto done;
+		}
 	} else {
 		pbr_warn("statement %s has no PCC area %s (the area was not part of CPA then); shown with no members",
 			 sid, o->pcc);
+		has_v = true;	/* no members: V 0 */
 	}
 	p = xmlNewChild(root, NULL, BAD_CAST "Period", NULL);
 	if (p == NULL || !xmlNewProp(p, BAD_CAST "period", BAD_CAST period)
@@ -964,12 +1081,46 @@ static int pcc_period(const struct report_opts *o, const char *sid,
 			xmlFree(band);
 		}
 	}
+	/* the test in words needs the contract's verdict and the tariff's z */
+	{
+		xmlNodePtr ch;
+		xmlNodePtr t = st_child(h, "Tariff");
+		char *mode = node_text(st_child(cohort, "BinaryMode"), NULL);
+		char *sig = node_text(st_child(cohort, "BinarySignificant"), NULL);
+		char *zm = node_text(st_child(t, "SignificanceZMilli"), NULL);
+		char *term = node_text(st_child(cohort, "TerminationFlag"), NULL);
+		int bad = add_chance(p, f[F_B], f[F_W], v, has_v, deduction) != 0;
+
+		ch = bad ? NULL : st_child_any(p, "Chance");
+		if (!bad && ch && mode && *mode)
+			bad = !xmlNewProp(ch, BAD_CAST "mode", BAD_CAST mode)
+			      || !xmlNewProp(ch, BAD_CAST "contractSignificant", BAD_CAST (sig ? sig : ""))
+			      || !xmlNewProp(ch, BAD_CAST "zMilli", BAD_CAST (zm ? zm : ""))
+			      || !xmlNewProp(ch, BAD_CAST "terminationFlag", BAD_CAST (term ? term : ""));
+		free(mode);
+		free(sig);
+		free(zm);
+		free(term);
+		if (bad) {
+			code = pbr_error(EX_OSERR, "out of memory");
+			goto done;
+		}
+	}
 	for (int i = 0; i < NFIELDS; i++)
 		if (__builtin_add_overflow(total[i], f[i], &total[i])) {
 			code = pbr_error(EX_DATAERR, "report: PCC %s: the %s of periods %s..%s overflow",
 					 o->pcc, area_fields[i], o->from, o->to);
 			goto done;
 		}
+	if (!has_v)
+		chance->all_v = false;
+	if (v > ~(unsigned __int128)0 - chance->v
+	    || __builtin_add_overflow(chance->deduction, deduction, &chance->deduction)) {
+		code = pbr_error(EX_DATAERR, "report: PCC %s: the variances or deductions of periods %s..%s overflow",
+				 o->pcc, o->from, o->to);
+		goto done;
+	}
+	chance->v += v;
 	(*periods)++;
 done:
 	free(period);
@@ -993,6 +1144,7 @@ static int pcc_build(PGconn *conn, const struct report_opts *o, xmlDocPtr *out)
 	xmlNsPtr ns;
 	char *cpa = NULL;
 	int64_t total[NFIELDS], money[NMONEY], periods = 0;
+	struct pcc_chance chance = { 0, 0, true };
 	int code = 0;
 
 	memset(total, 0, sizeof total);
@@ -1043,7 +1195,8 @@ static int pcc_build(PGconn *conn, const struct report_opts *o, xmlDocPtr *out)
 	}
 	for (int i = 0; i < PQntuples(res) && code == 0; i++)
 		code = pcc_period(o, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-				  (size_t)PQgetlength(res, i, 1), root, total, money, &periods);
+				  (size_t)PQgetlength(res, i, 1), root, total, money, &chance,
+				  &periods);
 	if (code != 0)
 		goto done;
 	if (periods == 0)
@@ -1051,6 +1204,11 @@ static int pcc_build(PGconn *conn, const struct report_opts *o, xmlDocPtr *out)
 			 cpa, o->from, o->to);
 	t = xmlNewChild(root, NULL, BAD_CAST "Total", NULL);
 	if (t == NULL || set_int(t, "periods", periods) != 0 || add_figures(t, total) != 0) {
+		code = pbr_error(EX_OSERR, "out of memory");
+		goto done;
+	}
+	if (add_chance(t, total[F_B], total[F_W], chance.v, chance.all_v && periods > 0,
+		       chance.deduction) != 0) {
 		code = pbr_error(EX_OSERR, "out of memory");
 		goto done;
 	}
@@ -1228,7 +1386,7 @@ static int index_statement(const char *dir, const char *outdir, const char *file
 	free(buf);
 	st = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (st == NULL || st->ns == NULL || !xmlStrEqual(st->ns->href, BAD_CAST STATEMENT_NS)
-	    || !xmlStrEqual(st->name, BAD_CAST STATEMENT_ROOT)) {
+	    || !(xmlStrEqual(st->name, BAD_CAST STATEMENT_ROOT) || is_monthly(doc))) {
 		/* a run manifest, a monthly statement of another kind, anything else */
 		e = xmlNewChild(root, NULL, BAD_CAST "Other", NULL);
 		if (e == NULL || !xmlNewProp(e, BAD_CAST "file", BAD_CAST file)
@@ -1272,6 +1430,7 @@ static int index_statement(const char *dir, const char *outdir, const char *file
 
 	e = xmlNewChild(root, NULL, BAD_CAST "Statement", NULL);
 	if (e == NULL || !xmlNewProp(e, BAD_CAST "file", BAD_CAST file)
+	    || !xmlNewProp(e, BAD_CAST "type", BAD_CAST (is_monthly(doc) ? "monthly" : "pbr"))
 	    || !xmlNewProp(e, BAD_CAST "id", BAD_CAST id)
 	    || !xmlNewProp(e, BAD_CAST "status", BAD_CAST status)
 	    || !xmlNewProp(e, BAD_CAST "kind", BAD_CAST kind)
@@ -1285,6 +1444,7 @@ static int index_statement(const char *dir, const char *outdir, const char *file
 		static const struct { const char *attr, *el, *prop; } texts[] = {
 			{ "contract", "Contract", "id" }, { "cpa", "Contract", "cpa" },
 			{ "provider", "Provider", NULL }, { "period", "Period", NULL },
+			{ "period", "Month", NULL },	/* a monthly statement */
 			{ "cohort", "CohortQuarter", NULL }, { "supersedes", "Supersedes", NULL },
 			{ "createdAt", "CreatedAt", NULL },
 		};

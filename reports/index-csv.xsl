@@ -21,7 +21,7 @@
     <xsl:if test="not($ix)">
       <xsl:message terminate="yes">not a statement index (root element must be Index in namespace urn:pbr-settle:index:1)</xsl:message>
     </xsl:if>
-    <xsl:text>statement_id,file,contract,period,cohort,kind,status,superseded_by,total_pence,true_up_pence,period_due_pence,advance_netted_pence,amount_due_pence,amount_due_pounds,schema,annex,signature,verdict</xsl:text>
+    <xsl:text>statement_id,file,type,contract,period,cohort,kind,status,superseded_by,total_pence,true_up_pence,period_due_pence,advance_netted_pence,amount_due_pence,amount_due_pounds,schema,annex,signature,verdict</xsl:text>
     <xsl:value-of select="$nl"/>
     <xsl:for-each select="$ix/i:Statement">
       <xsl:sort select="@contract"/>
@@ -31,6 +31,8 @@
       <xsl:call-template name="field"><xsl:with-param name="v" select="string(@id)"/></xsl:call-template>
       <xsl:text>,</xsl:text>
       <xsl:call-template name="field"><xsl:with-param name="v" select="string(@file)"/></xsl:call-template>
+      <xsl:text>,</xsl:text>
+      <xsl:value-of select="@type"/>
       <xsl:text>,</xsl:text>
       <xsl:call-template name="field"><xsl:with-param name="v" select="string(@contract)"/></xsl:call-template>
       <xsl:text>,</xsl:text>
@@ -65,7 +67,7 @@
       <xsl:call-template name="field"><xsl:with-param name="v" select="string(@verdict)"/></xsl:call-template>
       <xsl:value-of select="$nl"/>
     </xsl:for-each>
-    <xsl:text>TOTAL,,,,,,,,,,,,</xsl:text>
+    <xsl:text>TOTAL,,,,,,,,,,,,,</xsl:text>
     <xsl:value-of select="$ix/i:Total/@amountDuePence"/>
     <xsl:text>,</xsl:text>
     <xsl:call-template name="pounds"><xsl:with-param name="p" select="string($ix/i:Total/@amountDuePence)"/></xsl:call-template>

@@ -106,13 +106,15 @@
                       </th>
                       <td><xsl:value-of select="@period"/></td>
                       <td class="opt"><xsl:value-of select="@cohort"/></td>
-                      <td><xsl:choose>
+                      <td><xsl:if test="@type = 'monthly'">monthly fee </xsl:if><xsl:choose>
                           <xsl:when test="@status = 'DRAFT'">draft</xsl:when>
                           <xsl:when test="@kind = 'RESTATEMENT'">restatement</xsl:when>
                           <xsl:otherwise>original</xsl:otherwise>
                         </xsl:choose>
                         <xsl:if test="@trueUpPence"><span class="muted"> + true-up</span></xsl:if></td>
-                      <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="@totalPence"/></xsl:call-template></td>
+                      <td class="num"><xsl:choose>
+                          <xsl:when test="@totalPence"><xsl:call-template name="pounds"><xsl:with-param name="p" select="@totalPence"/></xsl:call-template></xsl:when>
+                          <xsl:otherwise>–</xsl:otherwise></xsl:choose></td>
                       <td class="num"><xsl:choose>
                           <xsl:when test="@trueUpPence"><xsl:call-template name="pounds"><xsl:with-param name="p" select="@trueUpPence"/></xsl:call-template></xsl:when>
                           <xsl:otherwise>–</xsl:otherwise></xsl:choose></td>

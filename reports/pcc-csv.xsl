@@ -11,6 +11,12 @@
               netted and AmountDuePence, what is actually paid;
     TOTAL     the sums of both (area columns over AREA lines, contract
               columns over CONTRACT lines).
+  On AREA and TOTAL lines, improvement_rate_ppm is the area's B / W with
+  its 95 % interval ci95_low_ppm..ci95_high_ppm (rate -+ round(196
+  isqrt(V) / (100 W)), as the monitor computes it), z = B / isqrt(V) to two
+  decimals and the deduction attributed to the area (SPEC 5a); empty for
+  statements that carry no BinaryVariance.  The TOTAL line pools them (B,
+  W and V add over the periods).
   So the CONTRACT lines reconcile to the statements, and the area's share
   is never mixed up with the true-up (which belongs to the whole contract).
 
@@ -55,7 +61,7 @@
                   or sum($view/v:Period/v:Contract/@amountDuePence) != number($t/v:Contract/@amountDuePence)">
       <xsl:message terminate="yes">PCC view <xsl:value-of select="$view/@code"/>: the periods do not add up to the total</xsl:message>
     </xsl:if>
-    <xsl:text>line,pcc_code,pcc_name,period,cohort,contract,statement_id,members,weighted_size,expected_binary,actual_binary,expected_frequency,actual_frequency,expected_binary_rate_permille,actual_binary_rate_permille,frequency_ratio_permille,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds,contract_total_pence,true_up_pence,period_due_pence,advance_netted_pence,amount_due_pence,contract_total_pounds,true_up_pounds,period_due_pounds,advance_netted_pounds,amount_due_pounds</xsl:text>
+    <xsl:text>line,pcc_code,pcc_name,period,cohort,contract,statement_id,members,weighted_size,expected_binary,actual_binary,expected_frequency,actual_frequency,expected_binary_rate_permille,actual_binary_rate_permille,frequency_ratio_permille,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds,contract_total_pence,true_up_pence,period_due_pence,advance_netted_pence,amount_due_pence,contract_total_pounds,true_up_pounds,period_due_pounds,advance_netted_pounds,amount_due_pounds,improvement_rate_ppm,ci95_low_ppm,ci95_high_ppm,z,deduction_pence</xsl:text>
     <xsl:value-of select="$nl"/>
     <xsl:for-each select="$view/v:Period">
       <xsl:call-template name="line">
@@ -148,6 +154,11 @@
     <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($m/@periodDuePence)"/></xsl:call-template>
     <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($m/@advanceNettedPence)"/></xsl:call-template>
     <xsl:text>,</xsl:text><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($m/@amountDuePence)"/></xsl:call-template>
+    <xsl:text>,</xsl:text><xsl:value-of select="$g/v:Chance/@ratePpm"/>
+    <xsl:text>,</xsl:text><xsl:value-of select="$g/v:Chance/@lowPpm"/>
+    <xsl:text>,</xsl:text><xsl:value-of select="$g/v:Chance/@highPpm"/>
+    <xsl:text>,</xsl:text><xsl:if test="$g/v:Chance/@zCenti"><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($g/v:Chance/@zCenti)"/></xsl:call-template></xsl:if>
+    <xsl:text>,</xsl:text><xsl:value-of select="$g/v:Chance/@deductionPence"/>
     <xsl:value-of select="$nl"/>
   </xsl:template>
 

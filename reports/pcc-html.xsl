@@ -151,6 +151,57 @@
               </div>
             </section>
 
+            <xsl:if test="$periods/v:Chance/@ratePpm">
+              <section id="chance" aria-labelledby="chance-h">
+                <h2 id="chance-h">Is the change more than chance?</h2>
+                <p class="note">The weighted fall (+) or rise (−) in reoffending against prediction in
+                  <xsl:value-of select="$view/@name"/>, with its 95 % interval (rate ± 1.96 standard
+                  errors, each person's reoffending a chance event with the predicted probability) and
+                  z = B / √V. An interval that contains 0 means the change could be chance. The money
+                  depends only on the contract's own test over its whole cohort (SPEC 5a), shown beside
+                  it; the area's verdict is for reading. Figures computed in integers; z rounded to two
+                  decimals.</p>
+                <div class="scroll">
+                  <table class="wide">
+                    <caption>The significance test for <xsl:value-of select="$view/@name"/> by settlement period</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Period</th>
+                        <th scope="col" class="num">Improvement (+ fell, − rose)</th>
+                        <th scope="col" class="num">95 % interval</th>
+                        <th scope="col" class="num">z</th>
+                        <th scope="col">In the area</th>
+                        <th scope="col">The contract's test</th>
+                        <th scope="col" class="num">Deduction attributed</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <xsl:for-each select="$periods">
+                        <tr>
+                          <th scope="row"><xsl:value-of select="@period"/></th>
+                          <xsl:call-template name="chance-cells"><xsl:with-param name="ch" select="v:Chance"/></xsl:call-template>
+                          <td><xsl:choose>
+                            <xsl:when test="v:Chance/@contractSignificant = 'true' and v:Chance/@mode = 'significance'"><strong>significant</strong><xsl:if test="v:Chance/@terminationFlag = 'true'">; <strong class="bad">termination flag</strong></xsl:if></xsl:when>
+                            <xsl:when test="v:Chance/@contractSignificant = 'true'">significant (hurdle tariff: shown only)</xsl:when>
+                            <xsl:when test="v:Chance/@contractSignificant = 'false'">could be chance</xsl:when>
+                            <xsl:otherwise>–</xsl:otherwise></xsl:choose></td>
+                          <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="v:Chance/@deductionPence"/></xsl:call-template></td>
+                        </tr>
+                      </xsl:for-each>
+                    </tbody>
+                    <tfoot>
+                      <tr>
+                        <th scope="row">All periods pooled</th>
+                        <xsl:call-template name="chance-cells"><xsl:with-param name="ch" select="$t/v:Chance"/></xsl:call-template>
+                        <td></td>
+                        <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Chance/@deductionPence"/></xsl:call-template></td>
+                      </tr>
+                    </tfoot>
+                  </table>
+                </div>
+              </section>
+            </xsl:if>
+
             <section id="payment" aria-labelledby="payment-h">
               <h2 id="payment-h">Payment attributed to <xsl:value-of select="$view/@name"/>, and what each statement pays</h2>
               <p class="note">Each contract's cohort payment is shared among the PCC areas of its package area in
@@ -399,6 +450,54 @@
         </xsl:if>
       </xsl:for-each>
     </svg>
+  </xsl:template>
+
+  <!-- change, interval, z and the area's verdict of a <Chance> -->
+  <xsl:template name="chance-cells">
+    <xsl:param name="ch"/>
+    <xsl:choose>
+      <xsl:when test="$ch/@ratePpm">
+        <td class="num"><xsl:call-template name="pts"><xsl:with-param name="ppm" select="$ch/@ratePpm"/></xsl:call-template></td>
+        <td class="num"><xsl:call-template name="pts"><xsl:with-param name="ppm" select="$ch/@lowPpm"/></xsl:call-template>
+          to <xsl:call-template name="pts"><xsl:with-param name="ppm" select="$ch/@highPpm"/></xsl:call-template></td>
+        <td class="num"><xsl:choose>
+          <xsl:when test="$ch/@zCenti"><xsl:call-template name="centi"><xsl:with-param name="v" select="$ch/@zCenti"/></xsl:call-template></xsl:when>
+          <xsl:otherwise>–</xsl:otherwise></xsl:choose></td>
+        <td><xsl:variable name="zm">
+            <xsl:choose><xsl:when test="number($ch/@zMilli) &gt; 0"><xsl:value-of select="$ch/@zMilli"/></xsl:when><xsl:otherwise>1960</xsl:otherwise></xsl:choose>
+          </xsl:variable>
+          <xsl:choose>
+            <xsl:when test="number($ch/@ratePpm) = 0">no change</xsl:when>
+            <xsl:when test="not($ch/@zCenti)">significant (no variance)</xsl:when>
+            <xsl:when test="number($ch/@zCenti) * 10 &gt;= number($zm) or -number($ch/@zCenti) * 10 &gt;= number($zm)">significant</xsl:when>
+            <xsl:otherwise>could be chance</xsl:otherwise>
+          </xsl:choose></td>
+      </xsl:when>
+      <xsl:otherwise><td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="muted">no members or no variance in the statement</td></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ppm of a rate as signed points with one decimal: 63000 -> +6.3 pts -->
+  <xsl:template name="pts">
+    <xsl:param name="ppm"/>
+    <xsl:variable name="v" select="number($ppm)"/>
+    <xsl:choose>
+      <xsl:when test="$v &gt; 0">+<xsl:value-of select="format-number($v div 10000, '0.0')"/> pts</xsl:when>
+      <xsl:when test="$v &lt; 0">−<xsl:value-of select="format-number(-$v div 10000, '0.0')"/> pts</xsl:when>
+      <xsl:otherwise>0.0 pts</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- an integer in hundredths as a decimal with two places, by string
+       operations: -377 -> −3.77 -->
+  <xsl:template name="centi">
+    <xsl:param name="v"/>
+    <xsl:variable name="s" select="normalize-space($v)"/>
+    <xsl:variable name="neg" select="starts-with($s, '-')"/>
+    <xsl:variable name="digits"><xsl:choose><xsl:when test="$neg"><xsl:value-of select="substring($s, 2)"/></xsl:when><xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise></xsl:choose></xsl:variable>
+    <xsl:variable name="padded" select="concat(substring('00', string-length($digits)), $digits)"/>
+    <xsl:if test="$neg and translate($digits, '0', '') != ''">−</xsl:if>
+    <xsl:value-of select="substring($padded, 1, string-length($padded) - 2)"/>.<xsl:value-of select="substring($padded, string-length($padded) - 1)"/>
   </xsl:template>
 
   <xsl:template name="grid">

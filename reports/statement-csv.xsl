@@ -21,6 +21,12 @@
   PCC areas, so these columns are empty on the area lines, and summing a
   column over the file gives the statement's figure.
 
+  Significance (SPEC 5a; empty for statements before it): binary_variance
+  V and deduction_pence on every line, the deduction attributed to an area
+  on its line; binary_mode, binary_significant (the engine's exact test)
+  and termination_flag on the TOTAL line; z = B / sqrt(V) to two decimals,
+  for reading only (a floating-point square root; the exact test decides).
+
   The parking and cherry-picking monitor (Monitor) is deliberately not
   here: its figures belong to the cohort, not to a PCC area, and would
   break the one-line-per-area layout; the HTML report shows it.
@@ -70,7 +76,7 @@
       <xsl:message terminate="yes">statement <xsl:value-of select="$h/s:StatementId"/>: PeriodDuePence is not the cohort's TotalPence plus the annual true-up</xsl:message>
     </xsl:if>
 
-    <xsl:text>statement_id,contract,period,cohort,pcc_code,pcc_name,members,weighted_size,expected_binary,actual_binary,binary_improvement,expected_frequency,actual_frequency,frequency_improvement,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds,true_up_pence,period_due_pence,advance_netted_pence,previous_period_due_pence,amount_due_pence,true_up_pounds,period_due_pounds,advance_netted_pounds,previous_period_due_pounds,amount_due_pounds</xsl:text>
+    <xsl:text>statement_id,contract,period,cohort,pcc_code,pcc_name,members,weighted_size,expected_binary,actual_binary,binary_improvement,expected_frequency,actual_frequency,frequency_improvement,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds,true_up_pence,period_due_pence,advance_netted_pence,previous_period_due_pence,amount_due_pence,true_up_pounds,period_due_pounds,advance_netted_pounds,previous_period_due_pounds,amount_due_pounds,binary_mode,binary_variance,z,binary_significant,deduction_pence,termination_flag</xsl:text>
     <xsl:value-of select="$nl"/>
     <xsl:for-each select="$c/s:PccArea">
       <xsl:call-template name="line">
@@ -147,7 +153,44 @@
       </xsl:when>
       <xsl:otherwise>,,,,,,,,,,</xsl:otherwise>
     </xsl:choose>
+    <!-- SPEC 5a: V and D per area and for the cohort; the mode, the exact
+         test and the termination flag belong to the cohort (TOTAL line);
+         z = B / sqrt(V) to two decimals, display only -->
+    <xsl:text>,</xsl:text><xsl:if test="$contract-level"><xsl:value-of select="normalize-space($c/s:BinaryMode)"/></xsl:if>
+    <xsl:text>,</xsl:text><xsl:value-of select="normalize-space($g/s:BinaryVariance)"/>
+    <xsl:text>,</xsl:text><xsl:call-template name="z"><xsl:with-param name="g" select="$g"/></xsl:call-template>
+    <xsl:text>,</xsl:text><xsl:if test="$contract-level"><xsl:value-of select="normalize-space($c/s:BinarySignificant)"/></xsl:if>
+    <xsl:text>,</xsl:text><xsl:value-of select="normalize-space($g/s:DeductionPence)"/>
+    <xsl:text>,</xsl:text><xsl:if test="$contract-level"><xsl:value-of select="normalize-space($c/s:TerminationFlag)"/></xsl:if>
     <xsl:value-of select="$nl"/>
+  </xsl:template>
+
+  <!-- z = B / sqrt(V) with two decimals (display only, doubles); empty
+       when the statement has no V, or V is 0 -->
+  <xsl:template name="z">
+    <xsl:param name="g"/>
+    <xsl:variable name="v" select="number($g/s:BinaryVariance)"/>
+    <xsl:if test="$v &gt; 0">
+      <xsl:variable name="root"><xsl:call-template name="sqrt"><xsl:with-param name="x" select="$v"/></xsl:call-template></xsl:variable>
+      <xsl:value-of select="format-number(number($g/s:BinaryImprovement) div number($root), '0.00')"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="sqrt">
+    <xsl:param name="x"/>
+    <xsl:param name="r" select="$x div 2 + 0.5"/>
+    <xsl:param name="i" select="0"/>
+    <xsl:variable name="next" select="($r + $x div $r) div 2"/>
+    <xsl:choose>
+      <xsl:when test="$i &gt;= 200 or $next = $r or ($next &gt; $r and $i &gt; 0)"><xsl:value-of select="$next"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="sqrt">
+          <xsl:with-param name="x" select="$x"/>
+          <xsl:with-param name="r" select="$next"/>
+          <xsl:with-param name="i" select="$i + 1"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Pence string (-?[0-9]+) to pounds: the last two digits after a

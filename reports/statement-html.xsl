@@ -73,6 +73,9 @@
         <main>
           <xsl:call-template name="header-section"/>
           <xsl:call-template name="payment-section"/>
+          <xsl:if test="$c/s:BinaryVariance">
+            <xsl:call-template name="significance-section"/>
+          </xsl:if>
           <xsl:call-template name="pcc-section"/>
           <xsl:call-template name="needs-section"/>
           <xsl:if test="$mon">
@@ -106,10 +109,17 @@
     <xsl:if test="sum($c/s:PccArea/s:BinaryPence) != number($c/s:BinaryPence)
                   or sum($c/s:PccArea/s:FrequencyPence) != number($c/s:FrequencyPence)
                   or sum($c/s:PccArea/s:TotalPence) != number($c/s:TotalPence)
-                  or number($c/s:BinaryPence) + number($c/s:FrequencyPence) != number($c/s:TotalPence)">
+                  or sum($c/s:PccArea/s:DeductionPence) != sum($c/s:DeductionPence)
+                  or number($c/s:BinaryPence) + number($c/s:FrequencyPence) - sum($c/s:DeductionPence) != number($c/s:TotalPence)">
       <p class="banner draft" role="alert"><strong>INCONSISTENT</strong> — the payment
         attributed to the PCC areas, or the binary and frequency payments, do not add up to
         the cohort total. Do not rely on this statement; run <code>pbr-settle verify</code>.</p>
+    </xsl:if>
+    <xsl:if test="$c/s:TerminationFlag = 'true' or $ar/s:TerminationFlag = 'true'">
+      <p class="banner draft" role="alert"><strong>TERMINATION FLAG</strong> — reoffending rose
+        significantly, by at least the tariff's termination threshold
+        (<xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:TerminationPpm"/></xsl:call-template>
+        of the weighted cohort). The flag carries no money; see <a href="#significance">Is the change significant?</a></p>
     </xsl:if>
     <xsl:if test="$h/s:Status = 'DRAFT'">
       <p class="banner draft"><strong>DRAFT</strong> — dry run, not recorded in the
@@ -245,6 +255,10 @@
             <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:FrequencyPence"/></xsl:call-template></td></tr>
           <tr><th scope="row">Cut by the cohort cap</th>
             <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:CapCutPence"/></xsl:call-template></td></tr>
+          <xsl:if test="$c/s:DeductionPence">
+            <tr><th scope="row">Less: deduction for a significant rise in reoffending</th>
+              <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:DeductionPence"/></xsl:call-template></td></tr>
+          </xsl:if>
           <tr class="total"><th scope="row">Cohort total</th>
             <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:TotalPence"/></xsl:call-template></td></tr>
           <xsl:if test="$ar">
@@ -280,6 +294,226 @@
         (hurdle <xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:BinaryHurdlePpm"/></xsl:call-template>).
       </p>
     </section>
+  </xsl:template>
+
+  <!-- SPEC 5a in words a regulator reads: the fall or rise, z = B / sqrt(V)
+       to two decimals (display only, a floating-point square root), whether
+       the exact integer test found it significant, the deduction and the
+       termination flag; per PCC area too.  The verdict for the contract and
+       the pool is the statement's BinarySignificant (the exact test); for
+       an area, which carries no test of its own, it is |z| against the
+       tariff's z, for reading only. -->
+  <xsl:template name="significance-section">
+    <xsl:variable name="zc" select="number($h/s:Tariff/s:SignificanceZMilli) div 1000"/>
+    <xsl:variable name="sigmode" select="$c/s:BinaryMode = 'significance'"/>
+    <section id="significance" aria-labelledby="significance-h">
+      <h2 id="significance-h">Is the change significant?</h2>
+      <p class="note">
+        <xsl:choose>
+          <xsl:when test="$sigmode">This tariff pays for reoffending only when its fall against
+            prediction is statistically significant, and deducts money when a rise is. </xsl:when>
+          <xsl:otherwise>This tariff pays on a fixed hurdle; the significance test is shown for
+            information and changes no payment. </xsl:otherwise>
+        </xsl:choose>
+        The test compares the weighted improvement B with the spread chance alone would give it,
+        the square root of V = Σ w² p (1 − p): the change is significant when
+        |z| = |B| / √V is at least <xsl:value-of select="format-number($zc, '0.00#')"/>
+        <xsl:if test="$h/s:Tariff/s:SignificanceZMilli = 1960"> (95 %, two-sided)</xsl:if>.
+        The engine decides it exactly in integers (B² · 10⁶ ≥ z² · V); z on this page is rounded
+        for reading.</p>
+      <div class="verdict">
+        <xsl:call-template name="sig-words">
+          <xsl:with-param name="g" select="$c"/>
+          <xsl:with-param name="what" select="concat('Cohort ', $c/@quarter)"/>
+          <xsl:with-param name="significant" select="string($c/s:BinarySignificant)"/>
+          <xsl:with-param name="zc" select="$zc"/>
+        </xsl:call-template>
+        <xsl:if test="$sigmode">
+          <p><xsl:choose>
+            <xsl:when test="number($c/s:DeductionPence) &gt; 0">
+              <strong>Deduction: <xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:DeductionPence"/></xsl:call-template></strong>
+              for a significant rise (the deduction price per weighted person, capped at
+              <xsl:call-template name="pounds"><xsl:with-param name="p" select="$h/s:Tariff/s:DeductionCapPence"/></xsl:call-template>).</xsl:when>
+            <xsl:when test="$c/s:BinarySignificant = 'true' and $c/s:BinaryHurdleMet = 'true'">No deduction: a significant fall is paid.</xsl:when>
+            <xsl:otherwise>No payment for the binary measure and no deduction: the change could be chance.</xsl:otherwise>
+          </xsl:choose>
+          <xsl:text> </xsl:text>
+          <xsl:choose>
+            <xsl:when test="$c/s:TerminationFlag = 'true'"><strong class="bad">Termination flag raised</strong>: the
+              rise is at least <xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:TerminationPpm"/></xsl:call-template> of the weighted cohort.</xsl:when>
+            <xsl:when test="$h/s:Tariff/s:TerminationPpm">Termination flag: not raised
+              (threshold <xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:TerminationPpm"/></xsl:call-template> of the weighted cohort).</xsl:when>
+            <xsl:otherwise>The tariff sets no termination threshold.</xsl:otherwise>
+          </xsl:choose></p>
+        </xsl:if>
+        <xsl:if test="$ar/s:BinaryVariance">
+          <xsl:call-template name="sig-words">
+            <xsl:with-param name="g" select="$ar"/>
+            <xsl:with-param name="what" select="concat('The year ', $ar/@year, ' pooled (', $ar/s:Cohorts, ' cohorts)')"/>
+            <xsl:with-param name="significant" select="string($ar/s:BinarySignificant)"/>
+            <xsl:with-param name="zc" select="$zc"/>
+          </xsl:call-template>
+          <xsl:if test="$sigmode">
+            <p>Annual reconciliation: deduction
+              <strong><xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:DeductionPence"/></xsl:call-template></strong>
+              (cap <xsl:call-template name="pounds"><xsl:with-param name="p" select="$ar/s:DeductionCapPence"/></xsl:call-template>);
+              termination flag <xsl:choose><xsl:when test="$ar/s:TerminationFlag = 'true'"><strong class="bad">raised</strong></xsl:when><xsl:otherwise>not raised</xsl:otherwise></xsl:choose>.</p>
+          </xsl:if>
+        </xsl:if>
+      </div>
+      <table class="narrow">
+        <caption>The test by PCC area (the contract's test decides the money; an area's verdict is for reading)</caption>
+        <thead>
+          <tr>
+            <th scope="col">PCC area</th>
+            <th scope="col" class="num">Change against prediction</th>
+            <th scope="col" class="num">z</th>
+            <th scope="col">Verdict</th>
+            <xsl:if test="$sigmode"><th scope="col" class="num">Deduction attributed</th></xsl:if>
+          </tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="$c/s:PccArea">
+            <xsl:variable name="z">
+              <xsl:call-template name="z"><xsl:with-param name="g" select="."/></xsl:call-template>
+            </xsl:variable>
+            <tr>
+              <th scope="row" class="name"><xsl:value-of select="@name"/><span class="code"> (<xsl:value-of select="@code"/>)</span></th>
+              <td class="num"><xsl:call-template name="change"><xsl:with-param name="g" select="."/></xsl:call-template></td>
+              <td class="num"><xsl:call-template name="z-text"><xsl:with-param name="z" select="$z"/></xsl:call-template></td>
+              <td><xsl:call-template name="z-verdict"><xsl:with-param name="g" select="."/><xsl:with-param name="z" select="$z"/><xsl:with-param name="zc" select="$zc"/></xsl:call-template></td>
+              <xsl:if test="$sigmode">
+                <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="s:DeductionPence"/></xsl:call-template></td>
+              </xsl:if>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Contract</th>
+            <td class="num"><xsl:call-template name="change"><xsl:with-param name="g" select="$c"/></xsl:call-template></td>
+            <td class="num"><xsl:call-template name="z-text"><xsl:with-param name="z"><xsl:call-template name="z"><xsl:with-param name="g" select="$c"/></xsl:call-template></xsl:with-param></xsl:call-template></td>
+            <td><xsl:choose>
+              <xsl:when test="$c/s:BinarySignificant = 'true'">significant</xsl:when>
+              <xsl:otherwise>could be chance</xsl:otherwise></xsl:choose></td>
+            <xsl:if test="$sigmode">
+              <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$c/s:DeductionPence"/></xsl:call-template></td>
+            </xsl:if>
+          </tr>
+        </tfoot>
+      </table>
+    </section>
+  </xsl:template>
+
+  <!-- One paragraph: "Cohort 2024Q4: reoffending rose 40.0 points above
+       prediction; z = -3.77: significant at 95 %." -->
+  <xsl:template name="sig-words">
+    <xsl:param name="g"/>
+    <xsl:param name="what"/>
+    <xsl:param name="significant"/>
+    <xsl:param name="zc"/>
+    <xsl:variable name="z"><xsl:call-template name="z"><xsl:with-param name="g" select="$g"/></xsl:call-template></xsl:variable>
+    <p class="sig"><strong><xsl:value-of select="$what"/>:</strong>
+      <xsl:text> </xsl:text>
+      <xsl:call-template name="change-words"><xsl:with-param name="g" select="$g"/></xsl:call-template>
+      <xsl:text>; z = </xsl:text>
+      <xsl:call-template name="z-text"><xsl:with-param name="z" select="$z"/></xsl:call-template>
+      <xsl:text>: </xsl:text>
+      <strong>
+        <xsl:choose>
+          <xsl:when test="$significant = 'true'">
+            <xsl:text>significant</xsl:text>
+            <xsl:choose>
+              <xsl:when test="$h/s:Tariff/s:SignificanceZMilli = 1960"> at 95 %</xsl:when>
+              <xsl:otherwise> (|z| at least <xsl:value-of select="format-number($zc, '0.00#')"/>)</xsl:otherwise>
+            </xsl:choose>
+          </xsl:when>
+          <xsl:otherwise>could be chance</xsl:otherwise>
+        </xsl:choose>
+      </strong>
+
+      <xsl:text>.</xsl:text>
+    </p>
+  </xsl:template>
+
+  <!-- "fell 7.5 points below prediction" / "rose ..." / "was as predicted" -->
+  <xsl:template name="change-words">
+    <xsl:param name="g"/>
+    <xsl:variable name="b" select="number($g/s:BinaryImprovement)"/>
+    <xsl:variable name="w" select="number($g/s:WeightedSize)"/>
+    <xsl:choose>
+      <xsl:when test="not($w &gt; 0)">no members</xsl:when>
+      <xsl:when test="$b &gt; 0">reoffending <strong>fell</strong>
+        <xsl:value-of select="format-number($b div $w div 10000, ' 0.0')"/> points below prediction</xsl:when>
+      <xsl:when test="$b &lt; 0">reoffending <strong>rose</strong>
+        <xsl:value-of select="format-number(-$b div $w div 10000, ' 0.0')"/> points above prediction</xsl:when>
+      <xsl:otherwise>reoffending was exactly as predicted</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="change">
+    <xsl:param name="g"/>
+    <xsl:variable name="b" select="number($g/s:BinaryImprovement)"/>
+    <xsl:variable name="w" select="number($g/s:WeightedSize)"/>
+    <xsl:choose>
+      <xsl:when test="not($w &gt; 0)">–</xsl:when>
+      <xsl:when test="$b &gt; 0">fell <xsl:value-of select="format-number($b div $w div 10000, '0.0')"/> pts</xsl:when>
+      <xsl:when test="$b &lt; 0">rose <xsl:value-of select="format-number(-$b div $w div 10000, '0.0')"/> pts</xsl:when>
+      <xsl:otherwise>none</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- z = B / sqrt(V) as a number, or '' when V = 0 (then any B != 0 is
+       significant and z is unbounded) or there are no members.  Display
+       only: doubles. -->
+  <xsl:template name="z">
+    <xsl:param name="g"/>
+    <xsl:variable name="v" select="number($g/s:BinaryVariance)"/>
+    <xsl:if test="$v &gt; 0">
+      <xsl:variable name="root"><xsl:call-template name="sqrt"><xsl:with-param name="x" select="$v"/></xsl:call-template></xsl:variable>
+      <xsl:value-of select="number($g/s:BinaryImprovement) div number($root)"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="z-text">
+    <xsl:param name="z"/>
+    <xsl:choose>
+      <xsl:when test="string($z) = '' or string(number($z)) = 'NaN'">–</xsl:when>
+      <xsl:when test="number($z) &lt; 0">−<xsl:value-of select="format-number(-number($z), '0.00')"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="format-number(number($z), '0.00')"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="z-verdict">
+    <xsl:param name="g"/>
+    <xsl:param name="z"/>
+    <xsl:param name="zc"/>
+    <xsl:variable name="b" select="number($g/s:BinaryImprovement)"/>
+    <xsl:choose>
+      <xsl:when test="not(number($g/s:WeightedSize) &gt; 0)">no members</xsl:when>
+      <xsl:when test="$b = 0">no change</xsl:when>
+      <xsl:when test="string($z) = ''">significant (V = 0)</xsl:when>
+      <xsl:when test="number($z) &gt;= $zc or -number($z) &gt;= $zc">significant</xsl:when>
+      <xsl:otherwise>could be chance</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Square root by Newton's method (display only) -->
+  <xsl:template name="sqrt">
+    <xsl:param name="x"/>
+    <xsl:param name="r" select="$x div 2 + 0.5"/>
+    <xsl:param name="i" select="0"/>
+    <xsl:variable name="next" select="($r + $x div $r) div 2"/>
+    <xsl:choose>
+      <xsl:when test="$i &gt;= 200 or $next = $r or ($next &gt; $r and $i &gt; 0)"><xsl:value-of select="$next"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="sqrt">
+          <xsl:with-param name="x" select="$x"/>
+          <xsl:with-param name="r" select="$next"/>
+          <xsl:with-param name="i" select="$i + 1"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template name="pcc-section">
@@ -1326,6 +1560,8 @@ table.audit { font-size: 0.8rem; }
 h3 { font-size: 1.02rem; margin: 1.2rem 0 0.4rem; }
 .over { color: var(--warn); font-weight: 700; }
 .sig { font-size: 1.05rem; max-width: 60rem; }
+.verdict { border-left: 6px solid var(--act); background: var(--band); padding: 0.3rem 0.9rem; margin: 0.6rem 0 1rem; max-width: 60rem; }
+.verdict p { margin: 0.4rem 0; }
 svg .bar-base { fill: var(--exp); }
 svg .bar-cur { fill: var(--act); }
 footer { margin-top: 2.5rem; color: var(--muted); font-size: 0.85rem;

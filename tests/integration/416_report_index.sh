@@ -70,7 +70,7 @@ assert_eq "CLAW-2026Q3-2" "$(field CLAW-2026Q3-1 superseded_by)" "CLAW-2026Q3-1 
 assert_eq "CLAW-2026Q1-2" "$(field CLAW-2026Q1-1 superseded_by)" "CLAW-2026Q1-1 superseded"
 assert_eq "55001 -12000" "$(field CLAW-2026Q3-2 amount_due_pence) $(field CLAW-2026Q3-1 amount_due_pence)" "CLAW reconciliation amounts due"
 assert_match '^DRAFT' "$(field TOPUP-2025Q4-draft verdict)" "the draft"
-assert_eq "657002 6570.02" "$(tail -1 "$X" | cut -d, -f13,14 | tr , ' ')" "TOTAL: the amounts due of the final statements"
+assert_eq "657002 6570.02" "$(tail -1 "$X" | cut -d, -f14,15 | tr , ' ')" "TOTAL: the amounts due of the final statements"
 assert_match '2 problems' "$(tail -1 "$X")" "two problems counted"
 
 H=$R/index.html
