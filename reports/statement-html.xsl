@@ -195,7 +195,10 @@
             <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$h/s:Tariff/s:BinaryPricePence"/></xsl:call-template></td></tr>
           <tr><th scope="row">Frequency price (per weighted proven reoffence avoided)</th>
             <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$h/s:Tariff/s:FrequencyPricePence"/></xsl:call-template></td></tr>
-          <tr><th scope="row">Binary hurdle (minimum weighted improvement)</th>
+          <tr><th scope="row">Binary hurdle (<xsl:choose>
+              <xsl:when test="$h/s:Tariff/s:BinaryMode = 'significance'">not used under the significance rule</xsl:when>
+              <xsl:otherwise>minimum weighted improvement</xsl:otherwise>
+            </xsl:choose>)</th>
             <td class="num"><xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:BinaryHurdlePpm"/></xsl:call-template></td></tr>
           <tr><th scope="row">Cohort cap</th>
             <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$h/s:Tariff/s:CohortCapPence"/></xsl:call-template></td></tr>
@@ -203,6 +206,29 @@
             <td class="num"><xsl:call-template name="bp-weight"><xsl:with-param name="bp" select="$h/s:Tariff/s:MaxWeightBp"/></xsl:call-template></td></tr>
           <tr><th scope="row">Reject limit</th>
             <td class="num"><xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:MaxRejectPpm"/></xsl:call-template> of rows</td></tr>
+          <xsl:if test="$h/s:Tariff/s:BinaryMode">
+            <tr><th scope="row">Binary rule</th>
+              <td class="num"><xsl:choose>
+                <xsl:when test="$h/s:Tariff/s:BinaryMode = 'significance'">significant change (SPEC 5a)</xsl:when>
+                <xsl:otherwise>fixed hurdle</xsl:otherwise>
+              </xsl:choose></td></tr>
+            <tr><th scope="row">Critical value z (<xsl:choose>
+                <xsl:when test="$h/s:Tariff/s:BinaryMode = 'significance'">decides the binary payment</xsl:when>
+                <xsl:otherwise>for information only</xsl:otherwise>
+              </xsl:choose>)</th>
+              <td class="num"><xsl:value-of select="format-number($h/s:Tariff/s:SignificanceZMilli div 1000, '0.000')"/></td></tr>
+            <xsl:if test="$h/s:Tariff/s:BinaryMode = 'significance'">
+              <tr><th scope="row">Deduction price (per weighted person reoffending beyond prediction)</th>
+                <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$h/s:Tariff/s:DeductionPricePence"/></xsl:call-template></td></tr>
+              <tr><th scope="row">Deduction cap (per cohort)</th>
+                <td class="num"><xsl:call-template name="pounds"><xsl:with-param name="p" select="$h/s:Tariff/s:DeductionCapPence"/></xsl:call-template></td></tr>
+              <tr><th scope="row">Termination flag at a significant rise of</th>
+                <td class="num"><xsl:choose>
+                  <xsl:when test="$h/s:Tariff/s:TerminationPpm"><xsl:call-template name="ppm-pct"><xsl:with-param name="ppm" select="$h/s:Tariff/s:TerminationPpm"/></xsl:call-template> of the weighted cohort</xsl:when>
+                  <xsl:otherwise>never</xsl:otherwise>
+                </xsl:choose></td></tr>
+            </xsl:if>
+          </xsl:if>
           <xsl:for-each select="$h/s:Tariff/s:NeedUplift">
             <tr><th scope="row">Complex-needs uplift <xsl:value-of select="@need"/></th>
               <td class="num">+<xsl:call-template name="bp-weight"><xsl:with-param name="bp" select="@bp"/></xsl:call-template></td></tr>
