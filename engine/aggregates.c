@@ -52,7 +52,13 @@ static int parse_sums(const PGresult *res, int row, struct pbr_sums *s,
 	for (int c = 0; c < 6; c++)
 		if (pbr_parse_int64(PQgetvalue(res, row, 2 + c), f[c]) != 0)
 			return -1;
-	return parse_u128(PQgetvalue(res, row, 8), V);
+	/* V < 2^127: 10^12 * 2.5 * 10^11 per member and at most 2^63
+	 * members' worth of W */
+	if (parse_u128(PQgetvalue(res, row, 8), V) != 0 ||
+	    *V > (((unsigned __int128)1 << 126) - 1))
+		return -1;
+	s->V = (__int128)*V;
+	return 0;
 }
 
 static int status_index(const char *name)
