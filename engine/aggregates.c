@@ -242,6 +242,14 @@ static const char *cell_raw(const char *s)
 	return s[0] == '\'' && cell_int(s, &v) == 0 ? s + 1 : s;
 }
 
+/* A text cell as it was before the annex neutralised it against
+ * spreadsheet formulas (csv.c: an apostrophe before a first byte of
+ * = + - @ tab CR or apostrophe). */
+static const char *unneutralised(const char *s)
+{
+	return s[0] == '\'' && s[1] != '\0' && strchr("=+-@\t\r'", s[1]) ? s + 1 : s;
+}
+
 int pbr_annex_figures(const char *path, const struct pbr_statement *s,
 		      char hex[65], struct pbr_sums *area_sums, int64_t *outside,
 		      char *msg, size_t msg_size)
@@ -305,7 +313,7 @@ int pbr_annex_figures(const char *path, const struct pbr_statement *s,
 					 path, c->line);
 				goto cleanup;
 			}
-			at = area_index(s, c->field[1]);
+			at = area_index(s, unneutralised(c->field[1]));
 			if (at < 0)
 				(*outside)++;
 			else if (pbr_sums_add(&area_sums[at], &m) != 0) {

@@ -28,6 +28,10 @@ as() { local who=$1; shift; PGUSER=$who "$@"; }
 # offender_ref, later and tied duplicates, dates either side of the
 # quarter, no PCC, every need at once (weight ceiling).
 cpa_a=$(q "SELECT cpa_code FROM pbr.contract WHERE provider_id = 'PRV01'")
+# a PCC code the annex must neutralise (it starts a spreadsheet formula)
+q "INSERT INTO pbr.pcc_area (code, name, cpa_code) VALUES ('=Z9', 'Formula Town', '$cpa_a');
+   INSERT INTO pbr.cohort_member VALUES ('H14', '2024Q1', '$cpa_a', '=Z9', '2024-02-01', 450000, 1200, '', 1, 'final')" >/dev/null ||
+	die "cannot plant the formula area"
 q "INSERT INTO pbr.cohort_member
    SELECT ref, '2024Q1', '$cpa_a', CASE WHEN ref = 'H12' THEN NULL ELSE
           (SELECT min(code) FROM pbr.pcc_area WHERE cpa_code = '$cpa_a') END,
@@ -91,6 +95,8 @@ for code in BAD_PREDICTION BAD_OUTCOME UNKNOWN_NEED PCC_OUTSIDE_CPA WRONG_QUARTE
 	assert_true "the demo cohorts hold $code rows" \
 		test "$(cat "$OUT"/CRC*-2025Q4-1.xml | grep -o "code=\"$code\" count=\"[0-9]*\"" | grep -vc 'count="0"')" -gt 0
 done
+assert_match "^H14,\"'=Z9\"," "$(grep '^H14,' "${A%.xml}-annex.csv")" \
+	"the annex neutralises the PCC code =Z9"
 n=0
 for f in "$OUT"/CRC*-2025Q4-1.xml; do
 	n=$((n + 1))
