@@ -10,6 +10,7 @@
 #include "db.h"
 #include "digest.h"
 #include "faults.h"
+#include "monthly.h"
 #include "outfile.h"
 #include "settle.h"
 #include "sign.h"
@@ -216,9 +217,14 @@ static int take_locks(PGconn *conn, const struct run_opts *o, char **ids,
 	int first = cohort % 4 == 3 ? o->period - 3 : o->period;
 	int rc = 0;
 
-	for (size_t i = 0; i < n && rc == 0; i++)
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		for (int p = first; p <= o->period && rc == 0; p++)
 			rc = lock_one(conn, o, ids[i], p);
+		/* SPEC 11: the reconciliation reads the year's December monthly
+		 * statement; hold its lock too (cmd_run_month.c takes it alone) */
+		if (rc == 0 && cohort % 4 == 3)
+			rc = pbr_lock_month(conn, ids[i], cohort / 4 * 12 + 11, o->no_wait);
+	}
 	return rc;
 }
 
@@ -463,6 +469,7 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 			s->previous_total = f.total;
 			s->previous_period_due = f.period_due;
 			s->amount_due = s->period_due - f.period_due;
+			s->advance_netted = 0;  /* netted once, by the original (SPEC 7) */
 		}
 		pd->seq = f.present ? f.seq + 1 : 1;
 		if (o->dry_run)

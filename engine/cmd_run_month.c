@@ -213,30 +213,39 @@ static int check_ended(const struct month_opts *o)
 
 /* ---- ledger --------------------------------------------------------------- */
 
-/* One advisory lock per (contract, month), in contract order.  The key
- * space is apart from the PbR periods' ('pbr-settle-month:'). */
+/* One advisory lock per (contract, month).  The key space is apart from
+ * the PbR periods' ('pbr-settle-month:'). */
+int pbr_lock_month(PGconn *conn, const char *contract, int month, bool no_wait)
+{
+	char mtext[16], mt[8];
+	const char *params[2] = { contract, mtext };
+	PGresult *res;
+	int rc = 0;
+
+	snprintf(mtext, sizeof mtext, "%d", month);
+	res = pbr_db_query(conn, "taking the settlement lock",
+		no_wait ?
+		"SELECT pg_try_advisory_lock(hashtext('pbr-settle-month:' || $1), $2::int)" :
+		"SELECT pg_advisory_lock(hashtext('pbr-settle-month:' || $1), $2::int), true",
+		2, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	pbr_month_format(month, mt);
+	if (no_wait && strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		rc = pbr_error(EX_TEMPFAIL, "contract %s month %s is being settled by another run (lock held)",
+			       contract, mt);
+	PQclear(res);
+	return rc;
+}
+
+/* In contract order, so that concurrent runs cannot deadlock. */
 static int take_locks(PGconn *conn, const struct month_opts *o, char **ids,
 		      size_t n)
 {
-	char mtext[16];
 	int rc = 0;
 
-	snprintf(mtext, sizeof mtext, "%d", o->month);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *params[2] = { ids[i], mtext };
-		PGresult *res = pbr_db_query(conn, "taking the settlement lock",
-			o->no_wait ?
-			"SELECT pg_try_advisory_lock(hashtext('pbr-settle-month:' || $1), $2::int)" :
-			"SELECT pg_advisory_lock(hashtext('pbr-settle-month:' || $1), $2::int), true",
-			2, params);
-
-		if (res == NULL)
-			return pbr_db_failure_code(conn);
-		if (o->no_wait && strcmp(PQgetvalue(res, 0, 0), "t") != 0)
-			rc = pbr_error(EX_TEMPFAIL, "contract %s month %s is being settled by another run (lock held)",
-				       ids[i], o->month_text);
-		PQclear(res);
-	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = pbr_lock_month(conn, ids[i], o->month, o->no_wait);
 	return rc;
 }
 
@@ -312,6 +321,29 @@ static int record(PGconn *conn, const struct pending *pd)
 		" $21, $22, now(), now())", 22, p);
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
+	PQclear(res);
+	return 0;
+}
+
+/* After a December restatement: a PbR annual reconciliation in force that
+ * read the superseded December statement must be restated too (SPEC 7). */
+static int note_reconciliation(PGconn *conn, const struct pbr_monthly *m)
+{
+	const char *params[2] = { m->contract_id, m->supersedes };
+	PGresult *res;
+
+	if (!m->restatement || !m->december)
+		return 0;
+	res = pbr_db_query(conn, "checking the year's PbR reconciliation",
+		"SELECT period FROM pbr.statement_in_force WHERE contract_id = $1"
+		" AND statement_type = 'PBR' AND $2 = ANY (string_to_array(recon_basis, ','))",
+		2, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	for (int i = 0; i < PQntuples(res); i++)
+		fprintf(stderr, "pbr-settle: note: the %d annual PbR reconciliation of %s (period %s) was capped with superseded %s; restate period %s next\n",
+			m->year, m->contract_id, PQgetvalue(res, i, 0), m->supersedes,
+			PQgetvalue(res, i, 0));
 	PQclear(res);
 	return 0;
 }
@@ -515,8 +547,8 @@ static int run_all(PGconn *conn, const struct month_opts *o, char **ids,
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = compute_contract(conn, o, ids[i], run_id, created_at, &pd[i]);
 	for (size_t i = 0; i < n && rc == 0; i++)
-		if (pd[i].to_record)
-			rc = record(conn, &pd[i]);
+		if (pd[i].to_record && (rc = record(conn, &pd[i])) == 0)
+			rc = note_reconciliation(conn, &pd[i].m);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = stage(o, &pd[i]);
 	if (rc != 0)

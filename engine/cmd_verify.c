@@ -495,6 +495,7 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 		s.previous_total = l->superseded_total;
 		s.previous_period_due = l->superseded_period_due;
 		s.amount_due = s.period_due - l->superseded_period_due;
+		s.advance_netted = 0;   /* netted once, by the original (SPEC 7) */
 	}
 	if (pbr_statement_xml(&s, &xml, &len) != 0) {
 		rc = pbr_error(EX_SOFTWARE, "cannot build the recomputed statement");

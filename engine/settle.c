@@ -6,6 +6,8 @@
 #include "monitor.h"
 #include "cohort.h"
 #include "db.h"
+#include "fee.h"
+#include "monthly.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -390,11 +392,35 @@ cleanup:
 /* SPEC 6: pool the year's cohorts within the contract's range.  The Q1-Q3
  * statements come from the ledger (in force, or those named by basis); the
  * Q4 cohort is the one being settled. */
-static int reconcile(PGconn *conn, int cohort, const char *basis,
-		     struct pbr_statement *s)
+/* SPEC 6 and 11: with contract terms for the year, the December monthly
+ * statement (in force, or the one basis recorded) caps the pool at its
+ * PbR pot; its id goes into the basis, so that a restated December makes
+ * the reconciliation's inputs change. */
+static int map_cap(PGconn *conn, const char *december, struct pbr_statement *s)
 {
 	struct pbr_recon *r = &s->recon;
-	char period[8];
+	struct pbr_year_terms d;
+	int rc = pbr_year_december(conn, s->contract_id, r->year, december, &d);
+
+	if (rc != 0)
+		return rc;
+	r->has_terms = true;
+	r->ffs_year = d.ffs_year;
+	r->map = d.map;
+	r->pbr_pot = d.pbr_pot;
+	if (d.pbr_pot < r->cap)
+		r->cap = d.pbr_pot;
+	if (r->basis[0])
+		strncat(r->basis, ",", sizeof r->basis - strlen(r->basis) - 1);
+	strncat(r->basis, d.december_id, sizeof r->basis - strlen(r->basis) - 1);
+	return 0;
+}
+
+static int reconcile(PGconn *conn, int cohort, const char *basis,
+		     bool terms, struct pbr_statement *s)
+{
+	struct pbr_recon *r = &s->recon;
+	char period[8], december[PBR_ID_MAX] = "";
 	char *list = NULL, *save = NULL, *id = NULL;
 	int rc = 0;
 
@@ -419,6 +445,8 @@ static int reconcile(PGconn *conn, int cohort, const char *basis,
 		if (basis)
 			id = strtok_r(NULL, ",", &save);
 	}
+	if (id && pbr_is_december_id(id, r->year))
+		snprintf(december, sizeof december, "%s", id);
 	free(list);
 	if (rc != 0)
 		return rc;
@@ -427,6 +455,8 @@ static int reconcile(PGconn *conn, int cohort, const char *basis,
 	r->cohorts++;
 	r->cap = pbr_cap_times(s->tariff.cohort_cap_pence, r->cohorts);
 	r->deduction_cap = pbr_cap_times(s->tariff.deduction_cap_pence, r->cohorts);
+	if (terms && (rc = map_cap(conn, december[0] ? december : NULL, s)) != 0)
+		return rc;
 	if (pbr_price_pool(&s->tariff, &r->sums, r->cap, r->deduction_cap, &r->pay) != 0)
 		return pbr_error(EX_DATAERR, "pooled payment of %d overflows", r->year);
 	if (pbr_true_up(r->pay.total, r->previously_paid, s->pay.total, &r->true_up) != 0)
@@ -581,6 +611,7 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	struct pbr_rules rules;
 	struct pbr_cohort_result res;
 	const char **codes = NULL;
+	struct pbr_year_terms terms;
 	int cohort = pbr_cohort_of_period(period), rc;
 
 	memset(&res, 0, sizeof res);
@@ -639,8 +670,16 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	    (rc = monitor(conn, period, opts, s)) != 0)
 		goto cleanup;
 	s->period_due = s->pay.total;
+	/* SPEC 11.3: an original nets the cohort's three monthly advances */
+	if ((rc = pbr_year_terms_load(conn, contract_id, cohort / 4, &terms)) != 0)
+		goto cleanup;
+	if (terms.present &&
+	    pbr_fee_advance_netted(terms.advance_pence_per_month, &s->advance_netted) != 0) {
+		rc = pbr_error(EX_DATAERR, "AdvanceNettedPence of contract %s overflows", contract_id);
+		goto cleanup;
+	}
 	if (pbr_is_q4(cohort)) {
-		rc = reconcile(conn, cohort, opts->recon_basis, s);
+		rc = reconcile(conn, cohort, opts->recon_basis, terms.present, s);
 		if (rc != 0)
 			goto cleanup;
 		if (__builtin_add_overflow(s->period_due, s->recon.true_up, &s->period_due)) {

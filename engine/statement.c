@@ -286,6 +286,11 @@ static void recon(struct w *w, const struct pbr_recon *r)
 	num(w, "EntitlementPence", r->pay.total);
 	num(w, "PreviouslyPaidPence", r->previously_paid);
 	num(w, "TrueUpPence", r->true_up);
+	if (r->has_terms) {     /* SPEC 11: the December statement's figures */
+		num(w, "FfsYearPence", r->ffs_year);
+		num(w, "MapPence", r->map);
+		num(w, "PbrPotPence", r->pbr_pot);
+	}
 	end(w);
 }
 

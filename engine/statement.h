@@ -31,7 +31,12 @@ struct pbr_recon {
 	int64_t deduction_cap;        /* k * deduction cap (SPEC 5a) */
 	int64_t previously_paid;      /* T of the Q1-Q3 statements in force */
 	int64_t true_up;
-	char basis[4 * (PBR_ID_MAX + 1)];   /* the statements pooled, "A,B,C" */
+	char basis[4 * (PBR_ID_MAX + 1)];   /* the statements pooled, "A,B,C",
+					     * then the December statement read */
+	/* SPEC 6 and 11: with contract terms for the year, the cap is
+	 * min(k * cohort cap, PbrPotPence of the December statement) */
+	bool has_terms;
+	int64_t ffs_year, map, pbr_pot;
 };
 
 #define PBR_NFLAGS 3

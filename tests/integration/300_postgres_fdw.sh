@@ -106,8 +106,10 @@ dropdb --if-exists "$FED" >/dev/null 2>&1
 createdb "$FED" || die "createdb $FED failed"
 PGDATABASE=$FED "$PBR" migrate >"$TMP/migrate-fed.out" 2>&1 || die "migrate $FED failed"
 # Reference data (SPEC 2: CPAs, PCC areas, providers, needs, tariffs,
-# contracts) as in the single cluster.
-REF_TABLES=(cpa pcc_area provider need tariff tariff_need_uplift contract contract_tariff)
+# contracts; SPEC 11: contract years, their terms and returns) as in the
+# single cluster.
+REF_TABLES=(cpa pcc_area provider need tariff tariff_need_uplift contract contract_tariff
+	volume_band kpi contract_year band_weight kpi_term credit_waiver volume_return kpi_return)
 dump_args=()
 for t in "${REF_TABLES[@]}"; do
 	dump_args+=(--table="pbr.$t")
@@ -214,6 +216,11 @@ assert_true "remote1 does not sort" bash -c "! grep -q 'Sort' '$TMP/remote-plan.
 A=$TMP/single
 B=$TMP/federated
 mkdir -p "$A" "$B"
+# SPEC 11: the demo's 2024 months first; December caps the 2024 PbR year
+for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+	assert_exit 0 "$PBR" run --unsigned --month "2024-$m" --out "$A"
+	assert_exit 0 env PGDATABASE="$FED" "$PBR" run --unsigned --month "2024-$m" --out "$B"
+done
 for p in "${PERIODS[@]}"; do
 	assert_exit 0 "$PBR" run --unsigned --period "$p" --out "$A"
 	assert_exit 0 env PGDATABASE="$FED" "$PBR" run --unsigned --period "$p" --out "$B"

@@ -18,6 +18,8 @@ assert_exit 0 "$PBR" demo-data --members 20000 --seed 1
 OUT=$TMP/out
 R=$TMP/reports
 mkdir -p "$OUT" "$R"
+# SPEC 11: December 2024 caps the 2024 PbR reconciliation (2026Q3)
+assert_exit 0 "$PBR" run --unsigned --month 2024-12 --out "$OUT"
 for p in 2025Q4 2026Q1 2026Q2 2026Q3; do
 	assert_exit 0 "$PBR" run --unsigned --period "$p" --out "$OUT"
 done
