@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # demo.sh BUILD_DIR - the whole path on a synthetic data set: a private
-# cluster under BUILD_DIR/demo, migrations, 200 000 demo rows, four
-# quarterly settlements (the fourth with the annual reconciliation), signed
-# statements checked three ways, and HTML/CSV reports.  Safe to run again:
+# cluster under BUILD_DIR/demo, migrations, 200 000 demo rows, the twelve
+# monthly fee statements of 2024 (SPEC 11), four quarterly settlements
+# (the fourth with the annual reconciliation), signed statements checked
+# three ways, and HTML/CSV reports.  Safe to run again:
 # the same data settle to the same, already recorded statements.
 set -euo pipefail
 
