@@ -46,6 +46,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -81,6 +82,8 @@ struct report_opts {
 	const char *from;
 	const char *to;
 	const char *index;	/* --index DIR */
+	const char *cy_contract;	/* --contract-year ID YEAR */
+	const char *cy_year;
 };
 
 /* ------------------------------------------------------------------ */
@@ -172,6 +175,7 @@ static void usage(FILE *f)
 	fputs("usage: " PBR_PROGRAM " report FILE.xml --format html|csv --out FILE [--cert PEM]\n"
 	      "       " PBR_PROGRAM " report --pcc CODE --from P1 --to P2 --format html|csv --out FILE\n"
 	      "       " PBR_PROGRAM " report --index DIR [--format html|csv] --out FILE [--cert PEM]\n"
+	      "       " PBR_PROGRAM " report --contract-year ID YEAR --format html|csv --out FILE\n"
 	      "  Renders a settlement statement as a self-contained HTML page or\n"
 	      "  as CSV (one line per PCC area and a TOTAL line with what is paid);\n"
 	      "  with --cert the HTML says whether the signature is that\n"
@@ -179,6 +183,9 @@ static void usage(FILE *f)
 	      "  force of periods P1..P2, read from the ledger.  With --index, every\n"
 	      "  statement in DIR with its amount due and verdict (schema, annex\n"
 	      "  digest, signature, superseded); `verify` recomputes the figures.\n"
+	      "  With --contract-year, the year's whole value from the ledger: the\n"
+	      "  twelve monthly statements in force, the PbR statements of the year's\n"
+	      "  four cohorts, totals, the MAP and the PbR pot (SPEC 11.6).\n"
 	      "  The output is written to a temporary file and renamed into place.\n", f);
 }
 
@@ -202,7 +209,7 @@ static const char *format_name(enum report_format f)
  * -1 means --help was printed. */
 static int parse_args(int argc, char **argv, struct report_opts *o)
 {
-	enum { OPT_FORMAT = 256, OPT_OUT, OPT_PCC, OPT_FROM, OPT_TO, OPT_CERT, OPT_INDEX };
+	enum { OPT_FORMAT = 256, OPT_OUT, OPT_PCC, OPT_FROM, OPT_TO, OPT_CERT, OPT_INDEX, OPT_CY };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "out", required_argument, NULL, OPT_OUT },
@@ -211,6 +218,7 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "cert", required_argument, NULL, OPT_CERT },
 		{ "index", required_argument, NULL, OPT_INDEX },
+		{ "contract-year", required_argument, NULL, OPT_CY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -256,6 +264,11 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 				return pbr_error(EX_USAGE, "report: --index given twice");
 			o->index = arg;
 			break;
+		case OPT_CY:
+			if (o->cy_contract)
+				return pbr_error(EX_USAGE, "report: --contract-year given twice");
+			o->cy_contract = arg;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -268,6 +281,21 @@ static int parse_args(int argc, char **argv, struct report_opts *o)
 		}
 	}
 
+	if (o->cy_contract) {
+		if (o->index || o->pcc || o->from || o->to || o->cert)
+			return pbr_error(EX_USAGE, "report: --contract-year ID YEAR is a report of its own");
+		if (optind >= argc)
+			return pbr_error(EX_USAGE, "report: --contract-year needs the contract and the year "
+					 "(usage: report --contract-year ID YEAR --format html|csv --out FILE)");
+		o->cy_year = argv[optind];
+		if (optind + 1 < argc)
+			return pbr_error(EX_USAGE, "report: '%s' is extra", argv[optind + 1]);
+		if (o->format == FORMAT_NONE)
+			return pbr_error(EX_USAGE, "report: --format html|csv is required");
+		if (o->out == NULL)
+			return pbr_error(EX_USAGE, "report: --out FILE is required");
+		return 0;
+	}
 	if (o->index) {
 		if (o->pcc || o->from || o->to)
 			return pbr_error(EX_USAGE, "report: --index and --pcc are separate reports");
@@ -1651,6 +1679,326 @@ done:
 	return code;
 }
 
+/* ------------------------------------------------------------------ */
+/* The contract year (SPEC 11.6): every statement in force of contract ID
+ * for year Y, from the ledger: the twelve monthly statements of Y-01..Y-12
+ * and the PbR statements of cohorts YQ1..YQ4, figures copied as the
+ * statements state them, sums with overflow checks, and what is not yet
+ * settled marked as such (never as 0).  Assembled as a <ContractYear>
+ * (namespace urn:pbr-settle:contract-year:1) rendered by
+ * reports/contract-year-<format>.xsl. */
+
+#define CY_NS "urn:pbr-settle:contract-year:1"
+
+struct cy_total {
+	int64_t v[16];
+};
+enum { CY_FFS, CY_CREDIT, CY_ADVANCE, CY_ADJUST, CY_M_PERIOD, CY_M_AMOUNT,
+       CY_T, CY_NETTED, CY_TRUEUP, CY_P_PERIOD, CY_P_AMOUNT, CY_PAID, CY_MONTHS, CY_COHORTS,
+       CY_N };
+static const char *const cy_total_attr[CY_N] = {
+	"ffsPence", "creditPence", "advancePence", "adjustmentPence", "monthsPeriodDuePence",
+	"monthsAmountDuePence", "cohortTotalPence", "advanceNettedPence", "trueUpPence",
+	"cohortsPeriodDuePence", "cohortsAmountDuePence", "paidPence", "monthsSettled",
+	"cohortsSettled"
+};
+
+static int cy_add(struct cy_total *t, int i, int64_t v)
+{
+	return __builtin_add_overflow(t->v[i], v, &t->v[i]) ? -1 : 0;
+}
+
+/* Copies element el under parent (statement namespace) as attribute attr
+ * of e, when present; *v its value (0 when absent).  -1 when not an integer
+ * or out of memory. */
+static int cy_figure(xmlNodePtr e, const char *attr, xmlNodePtr parent, const char *el, int64_t *v)
+{
+	xmlNodePtr n = st_child(parent, el);
+
+	*v = 0;
+	if (n == NULL)
+		return 0;
+	if (node_int(n, v) != 0)
+		return -1;
+	return set_int(e, attr, *v);
+}
+
+static int cy_statement_attrs(xmlNodePtr e, xmlNodePtr h, const char *sid)
+{
+	char *status = node_text(st_child(h, "Status"), NULL);
+	char *kind = node_text(st_child(h, "Kind"), NULL);
+	int rc = (status && kind && xmlNewProp(e, BAD_CAST "statementId", BAD_CAST sid)
+		  && xmlNewProp(e, BAD_CAST "status", BAD_CAST status)
+		  && xmlNewProp(e, BAD_CAST "kind", BAD_CAST kind)
+		  && xmlSetProp(e, BAD_CAST "settled", BAD_CAST "true")) ? 0 : -1;
+
+	free(status);
+	free(kind);
+	return rc;
+}
+
+/* One monthly statement in force into its <Month>. */
+static int cy_month(xmlNodePtr m, const char *sid, xmlDocPtr doc, struct cy_total *t,
+		    xmlNodePtr root)
+{
+	xmlNodePtr st = xmlDocGetRootElement(doc), h = st_child(st, "Header");
+	xmlNodePtr sc = st_child(st, "ServiceCredits"), vr = st_child(st, "VolumeReconciliation");
+	xmlNodePtr sum = st_child(st, "Summary");
+	int64_t ffs, credit, adv, adj = 0, pd, ad;
+
+	if (cy_statement_attrs(m, h, sid) != 0)
+		return pbr_error(EX_OSERR, "out of memory");
+	if (cy_figure(m, "ffsPence", st_child(st, "FeeForService"), "FfsPence", &ffs) != 0
+	    || cy_figure(m, "creditPence", sc, "CreditPence", &credit) != 0
+	    || cy_figure(m, "advancePence", st, "AdvancePence", &adv) != 0
+	    || (vr && cy_figure(m, "adjustmentPence", vr, "AdjustmentPence", &adj) != 0)
+	    || cy_figure(m, "periodDuePence", sum, "PeriodDuePence", &pd) != 0
+	    || cy_figure(m, "amountDuePence", sum, "AmountDuePence", &ad) != 0)
+		return pbr_error(EX_DATAERR, "report: monthly statement %s in the ledger has a figure "
+				 "that is not an integer", sid);
+	if (vr) {
+		xmlNodePtr y = xmlNewChild(root, NULL, BAD_CAST "VolumeReconciliation", NULL);
+		int64_t v;
+		char *pos = node_text(st_child(vr, "Position"), NULL);
+		int bad = y == NULL || pos == NULL
+			  || !xmlNewProp(y, BAD_CAST "statementId", BAD_CAST sid)
+			  || !xmlNewProp(y, BAD_CAST "position", BAD_CAST pos)
+			  || cy_figure(y, "predictedMilli", vr, "PredictedMilli", &v) != 0
+			  || cy_figure(y, "actualMilli", vr, "ActualMilli", &v) != 0
+			  || cy_figure(y, "adjustmentPence", vr, "AdjustmentPence", &v) != 0
+			  || cy_figure(y, "ffsYearPence", vr, "FfsYearPence", &v) != 0
+			  || cy_figure(y, "mapPence", vr, "MapPence", &v) != 0
+			  || cy_figure(y, "pbrPotPence", vr, "PbrPotPence", &v) != 0;
+
+		free(pos);
+		if (bad)
+			return pbr_error(EX_DATAERR, "report: monthly statement %s: no valid "
+					 "VolumeReconciliation", sid);
+	}
+	if (cy_add(t, CY_FFS, ffs) || cy_add(t, CY_CREDIT, credit) || cy_add(t, CY_ADVANCE, adv)
+	    || cy_add(t, CY_ADJUST, adj) || cy_add(t, CY_M_PERIOD, pd) || cy_add(t, CY_M_AMOUNT, ad)
+	    || cy_add(t, CY_PAID, pd) || cy_add(t, CY_MONTHS, 1))
+		return pbr_error(EX_DATAERR, "report: the year's monthly figures overflow");
+	return 0;
+}
+
+/* One PbR statement in force into its <Cohort>: what it is worth net of
+ * the advances it recovers (PeriodDue - AdvanceNetted: the amounts due
+ * along its chain). */
+static int cy_cohort(xmlNodePtr c, const char *sid, xmlDocPtr doc, struct cy_total *t)
+{
+	xmlNodePtr st = xmlDocGetRootElement(doc), h = st_child(st, "Header");
+	xmlNodePtr sum = st_child(st, "Summary"), ar = st_child(st, "AnnualReconciliation");
+	int64_t T, net, tu = 0, pd, ad, paid;
+
+	if (cy_statement_attrs(c, h, sid) != 0)
+		return pbr_error(EX_OSERR, "out of memory");
+	if (cy_figure(c, "totalPence", st_child(st, "Cohort"), "TotalPence", &T) != 0
+	    || cy_figure(c, "advanceNettedPence", sum, "AdvanceNettedPence", &net) != 0
+	    || (ar && cy_figure(c, "trueUpPence", ar, "TrueUpPence", &tu) != 0)
+	    || cy_figure(c, "periodDuePence", sum, "PeriodDuePence", &pd) != 0
+	    || cy_figure(c, "amountDuePence", sum, "AmountDuePence", &ad) != 0)
+		return pbr_error(EX_DATAERR, "report: statement %s in the ledger has a figure that "
+				 "is not an integer", sid);
+	if (__builtin_sub_overflow(pd, net, &paid) || set_int(c, "paidPence", paid) != 0
+	    || cy_add(t, CY_T, T) || cy_add(t, CY_NETTED, net) || cy_add(t, CY_TRUEUP, tu)
+	    || cy_add(t, CY_P_PERIOD, pd) || cy_add(t, CY_P_AMOUNT, ad) || cy_add(t, CY_PAID, paid)
+	    || cy_add(t, CY_COHORTS, 1))
+		return pbr_error(EX_DATAERR, "report: the year's PbR figures overflow");
+	return 0;
+}
+
+static int cy_build(PGconn *conn, const struct report_opts *o, int year, xmlDocPtr *out)
+{
+	const char *p2[2] = { o->cy_contract, o->cy_year };
+	PGresult *res = NULL;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root = NULL, months[12], cohorts[4], e;
+	xmlNsPtr ns;
+	struct cy_total tot;
+	int code = 0, today_q;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	memset(&tot, 0, sizeof tot);
+	gmtime_r(&now, &tm);
+	today_q = pbr_quarter_of_date(tm.tm_year + 1900, tm.tm_mon + 1);
+	res = pbr_db_query(conn, "reading the contract year",
+		"SELECT c.provider_id, c.cpa_code, y.annual_price_pence, y.learning_curve_ppm,"
+		" y.advance_pence_per_month, y.map_pence, y.predicted_volume_milli"
+		" FROM pbr.contract c JOIN pbr.contract_year y ON y.contract_id = c.id"
+		" WHERE c.id = $1 AND y.year = $2::integer", 2, p2);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return pbr_error(EX_DATAERR, "report: contract %s has no contract year %s "
+				 "(no pbr.contract_year row, or no such contract)", o->cy_contract, o->cy_year);
+	}
+	doc = xmlNewDoc(BAD_CAST "1.0");
+	root = doc ? xmlNewNode(NULL, BAD_CAST "ContractYear") : NULL;
+	ns = root ? xmlNewNs(root, BAD_CAST CY_NS, NULL) : NULL;
+	if (ns == NULL) {
+		if (root)
+			xmlFreeNode(root);
+		root = NULL;
+		code = pbr_error(EX_OSERR, "out of memory");
+		goto done;
+	}
+	xmlSetNs(root, ns);
+	xmlDocSetRootElement(doc, root);
+	{
+		int64_t a = 0, lc = 0;
+		xmlNodePtr terms;
+
+		pbr_parse_int64(PQgetvalue(res, 0, 2), &a);
+		pbr_parse_int64(PQgetvalue(res, 0, 3), &lc);
+		terms = xmlNewChild(root, NULL, BAD_CAST "Terms", NULL);
+		if (!xmlNewProp(root, BAD_CAST "contract", BAD_CAST o->cy_contract)
+		    || !xmlNewProp(root, BAD_CAST "year", BAD_CAST o->cy_year)
+		    || !xmlNewProp(root, BAD_CAST "provider", BAD_CAST PQgetvalue(res, 0, 0))
+		    || !xmlNewProp(root, BAD_CAST "cpa", BAD_CAST PQgetvalue(res, 0, 1))
+		    || !xmlNewProp(root, BAD_CAST "engineVersion", BAD_CAST PBR_VERSION)
+		    || terms == NULL
+		    || !xmlNewProp(terms, BAD_CAST "annualPricePence", BAD_CAST PQgetvalue(res, 0, 2))
+		    || !xmlNewProp(terms, BAD_CAST "learningCurvePpm", BAD_CAST PQgetvalue(res, 0, 3))
+		    || set_int(terms, "discountedAnnualPricePence",
+			       a - (int64_t)pbr_round_div((__int128)a * lc, 1000000)) != 0
+		    || !xmlNewProp(terms, BAD_CAST "advancePencePerMonth", BAD_CAST PQgetvalue(res, 0, 4))
+		    || !xmlNewProp(terms, BAD_CAST "mapPence", BAD_CAST PQgetvalue(res, 0, 5))
+		    || !xmlNewProp(terms, BAD_CAST "predictedVolumeMilli", BAD_CAST PQgetvalue(res, 0, 6))) {
+			code = pbr_error(EX_OSERR, "out of memory");
+			goto done;
+		}
+	}
+	PQclear(res);
+	/* the twelve months and four cohorts, unsettled until a statement fills them */
+	for (int m = 0; m < 12; m++) {
+		char month[16];
+
+		snprintf(month, sizeof month, "%04d-%02d", year, m + 1);
+		months[m] = xmlNewChild(root, NULL, BAD_CAST "Month", NULL);
+		if (months[m] == NULL || !xmlNewProp(months[m], BAD_CAST "month", BAD_CAST month)
+		    || !xmlNewProp(months[m], BAD_CAST "settled", BAD_CAST "false")) {
+			code = pbr_error(EX_OSERR, "out of memory");
+			goto done;
+		}
+	}
+	for (int q = 0; q < 4; q++) {
+		char cq[16], sp[16];
+		int ci;
+
+		snprintf(cq, sizeof cq, "%04dQ%d", year, q + 1);
+		pbr_quarter_parse(cq, &ci);
+		pbr_quarter_format(ci + 7, sp);
+		cohorts[q] = xmlNewChild(root, NULL, BAD_CAST "Cohort", NULL);
+		if (cohorts[q] == NULL || !xmlNewProp(cohorts[q], BAD_CAST "quarter", BAD_CAST cq)
+		    || !xmlNewProp(cohorts[q], BAD_CAST "settlementPeriod", BAD_CAST sp)
+		    || !xmlNewProp(cohorts[q], BAD_CAST "periodBegun",
+				   BAD_CAST (ci + 7 <= today_q ? "true" : "false"))
+		    || !xmlNewProp(cohorts[q], BAD_CAST "settled", BAD_CAST "false")) {
+			code = pbr_error(EX_OSERR, "out of memory");
+			goto done;
+		}
+	}
+	res = pbr_db_query(conn, "reading the statements in force",
+		"SELECT s.statement_id, s.statement_type, s.period, coalesce(s.cohort_quarter, ''),"
+		" convert_from(s.statement_xml, 'UTF8')"
+		" FROM pbr.statement_in_force s WHERE s.contract_id = $1"
+		" AND ((s.statement_type = 'MONTHLY' AND left(s.period, 4) = $2)"
+		"  OR (s.statement_type = 'PBR' AND left(s.cohort_quarter, 4) = $2))"
+		" ORDER BY s.period COLLATE \"C\"", 2, p2);
+	if (res == NULL) {
+		code = pbr_db_failure_code(conn);
+		goto done;
+	}
+	for (int i = 0; i < PQntuples(res) && code == 0; i++) {
+		const char *sid = PQgetvalue(res, i, 0), *type = PQgetvalue(res, i, 1);
+		const char *period = PQgetvalue(res, i, 2), *cq = PQgetvalue(res, i, 3);
+		char name[PBR_ID_MAX + 32];
+		xmlDocPtr sdoc = NULL;
+		int idx;
+
+		snprintf(name, sizeof name, "ledger:%s", sid);
+		code = parse_statement_buffer(name, PQgetvalue(res, i, 4),
+					      (size_t)PQgetlength(res, i, 4), &sdoc);
+		if (code != 0)
+			break;
+		if (strcmp(type, "MONTHLY") == 0 && strlen(period) == 7
+		    && (idx = atoi(period + 5)) >= 1 && idx <= 12 && is_monthly(sdoc))
+			code = cy_month(months[idx - 1], sid, sdoc, &tot, root);
+		else if (strcmp(type, "PBR") == 0 && strlen(cq) == 6
+			 && (idx = cq[5] - '0') >= 1 && idx <= 4 && !is_monthly(sdoc))
+			code = cy_cohort(cohorts[idx - 1], sid, sdoc, &tot);
+		else
+			code = pbr_error(EX_DATAERR, "report: statement %s in the ledger is neither a "
+					 "month nor a cohort of %s", sid, o->cy_year);
+		xmlFreeDoc(sdoc);
+	}
+	if (code != 0)
+		goto done;
+	e = xmlNewChild(root, NULL, BAD_CAST "Total", NULL);
+	for (int i = 0; e && i < CY_N; i++)
+		if (set_int(e, cy_total_attr[i], tot.v[i]) != 0)
+			e = NULL;
+	if (e == NULL)
+		code = pbr_error(EX_OSERR, "out of memory");
+done:
+	PQclear(res);
+	if (code != 0 && doc) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	*out = doc;
+	return code;
+}
+
+static int report_contract_year(const struct report_opts *o)
+{
+	PGconn *conn;
+	xmlDocPtr doc = NULL;
+	xmlChar *text = NULL;
+	int len = 0, year, code;
+	char what[96];
+	struct errbuf eb;
+	const char *y = o->cy_year;
+
+	if (!pbr_contract_id_ok(o->cy_contract))
+		return pbr_error(EX_USAGE, "report: --contract-year: the contract must match ^[A-Z0-9_-]{1,32}$");
+	if (y == NULL || strlen(y) != 4 || strspn(y, "0123456789") != 4 || y[0] == '0')
+		return pbr_error(EX_USAGE, "report: --contract-year: the year must be four digits such as 2025");
+	year = atoi(y);
+	conn = pbr_db_connect();
+	if (conn == NULL)
+		return EX_UNAVAILABLE;
+	LIBXML_TEST_VERSION
+	xmlInitParser();
+	errbuf_reset(&eb);
+	xmlSetStructuredErrorFunc(&eb, on_structured_error);
+	if (pbr_db_exec(conn, "setting up the session", "SET search_path = pg_catalog") != 0) {
+		code = pbr_db_failure_code(conn);
+		goto done;
+	}
+	code = cy_build(conn, o, year, &doc);
+	PQfinish(conn);
+	conn = NULL;
+	snprintf(what, sizeof what, "contract year %s %s", o->cy_contract, y);
+	if (code == 0)
+		code = transform(what, doc, "contract-year", o->format, NULL, &text, &len);
+	if (code == 0)
+		code = write_atomically(o->out, text ? text : (const xmlChar *)"",
+					len > 0 ? (size_t)len : 0);
+done:
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (conn)
+		PQfinish(conn);
+	if (text)
+		xmlFree(text);
+	if (doc)
+		xmlFreeDoc(doc);
+	return code;
+}
+
 static int same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
@@ -1671,6 +2019,8 @@ int cmd_report(int argc, char **argv)
 		return 0;
 	if (code != 0)
 		return code;
+	if (o.cy_contract)
+		return report_contract_year(&o);
 	if (o.index)
 		return report_index(&o);
 	if (o.pcc || o.from || o.to)

@@ -33,6 +33,7 @@ static const char usage_text[] =
 	"  report FILE.xml --format html|csv --out FILE [--cert PEM]\n"
 	"  report --pcc CODE --from P1 --to P2 --format html|csv --out FILE\n"
 	"  report --index DIR [--format html|csv] --out FILE [--cert PEM]\n"
+	"  report --contract-year ID YEAR --format html|csv --out FILE\n"
 	"                                       one PCC area over the statements in force\n"
 	"  history [--contract ID] [--period P | --month M] [--format text|csv]\n"
 	"  simulate --period P --tariff FILE [--contract ID]... [--out DIR]\n"

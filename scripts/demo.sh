@@ -72,6 +72,8 @@ for f in "$OUT"/*-20[0-9][0-9]-[01][0-9]-[0-9]*.xml; do
 	xmllint --noout --schema "$SRC/schemas/monthly.xsd" "$f" 2>/dev/null
 	xmlsec1 --verify --pubkey-cert-pem "$KEYS/signing-cert.pem" "$f" >/dev/null 2>&1
 	"$PBR" verify "$f" --cert "$KEYS/signing-cert.pem" >/dev/null
+	"$PBR" report "$f" --format html --out "$REPORTS/$(basename "$f" .xml).html" --cert "$KEYS/signing-cert.pem"
+	"$PBR" report "$f" --format csv --out "$REPORTS/$(basename "$f" .xml).csv"
 	n=$((n + 1))
 done
 echo "$n monthly statements valid, signed and re-derived from the database"
