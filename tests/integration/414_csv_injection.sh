@@ -52,6 +52,15 @@ assert_true "annex: a leading apostrophe gains one (reversible)" grep -qF "\"''q
 assert_true "annex: a rejected p of -5 stays a number" grep -qxF 'plain1,"'"'"'-P",,-5,,1000,0,,,BAD_PREDICTION' "$A"
 assert_eq "$(sha256sum <"$A" | cut -d' ' -f1)" "$(sx "$X" Header/AnnexDigest)" "AnnexDigest is the SHA-256 of the bytes written"
 assert_exit 0 "$PBR" verify "$X" --allow-unsigned
+# the regulator, who reads no offender row, checks the annex line by line:
+# the neutralised PCC code '-P is area -P
+S=$(printf '%s' "$PGDATABASE" | tr -c 'a-z0-9\n' '_')
+q "CREATE ROLE reg_$S LOGIN IN ROLE pbr_regulator" >/dev/null || die "cannot create the regulator login"
+env PGUSER="reg_$S" "$PBR" verify "$X" --allow-unsigned >"$TMP/reg.out" 2>&1
+assert_match '^ok annex rows: every row.s figures and status, and every PCC area.s sums, are the database.s' \
+	"$(cat "$TMP/reg.out")" "the regulator reads the neutralised annex: every area's sums agree"
+assert_true "no annex mismatch for the regulator" sh -c "! grep -q 'MISMATCH annex' '$TMP/reg.out'"
+q "DROP ROLE reg_$S" >/dev/null
 
 # ---- history -----------------------------------------------------------------
 assert_exit 0 "$PBR" history --format csv
