@@ -22,7 +22,8 @@ ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o)
 PURE_SRC   := engine/core.c engine/parse.c engine/copytext.c engine/monitor.c engine/csv.c engine/fee.c
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
-.PHONY: all deps check unit unit-asan integration integration-asan clang demo install clean lint faults
+.PHONY: all deps check unit unit-asan integration integration-asan clang demo install clean lint faults \
+	opt-levels opt-levels-quick
 
 all: $(BUILD)/pbr-settle
 
@@ -80,10 +81,24 @@ integration-asan:
 clang:
 	$(MAKE) BUILD=$(BUILD)/clang CC=clang all
 
+# Clean at every optimisation level of both compilers (flow analysis, and so
+# -Werror, differs per level): the program and its fault build, each level
+# in $(BUILD)/opt/CC-LEVEL.  make check runs the quick pair, gcc -O0 -O3.
+OPT_CCS    ?= gcc clang
+OPT_LEVELS ?= -O0 -O1 -O2 -O3 -Os -Oz -Og -Ofast
+opt-levels:
+	@for cc in $(OPT_CCS); do for o in $(OPT_LEVELS); do \
+		echo "opt-levels: $$cc $$o"; \
+		$(MAKE) -s --no-print-directory BUILD=$(BUILD)/opt/$$cc$$o CC=$$cc CFLAGS="$$o -g" all faults || exit 1; \
+	done; done; echo "opt-levels: clean at $(OPT_LEVELS) with $(OPT_CCS)"
+
+opt-levels-quick:
+	$(MAKE) opt-levels OPT_CCS=gcc OPT_LEVELS="-O0 -O3"
+
 check:
 	@PBR_WITH_BROWSER=1 scripts/ensure-deps.sh
 	$(MAKE) all faults unit unit-asan fuzz-smoke
-	$(MAKE) clang lint
+	$(MAKE) clang opt-levels-quick lint
 	$(MAKE) integration
 	$(MAKE) memcheck
 	$(MAKE) integration-asan
@@ -119,9 +134,16 @@ cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr -Iengine engine/
 
+# "clean" only when clang-tidy ran, exited 0 and found nothing.
 tidy:
-	@out=$$(clang-tidy --quiet -checks='$(TIDY_CHECKS)' engine/*.c -- $(CSTD) -Iengine $(PKG_CFLAGS) 2>/dev/null | grep -E 'warning:|error:'); \
-	if [ -n "$$out" ]; then echo "$$out"; exit 1; else echo "clang-tidy: clean"; fi
+	@command -v clang-tidy >/dev/null 2>&1 || { echo "tidy: clang-tidy is not installed (make deps)" >&2; exit 2; }
+	@mkdir -p $(BUILD)
+	@clang-tidy --quiet -checks='$(TIDY_CHECKS)' engine/*.c -- $(CSTD) -Iengine $(PKG_CFLAGS) \
+		>$(BUILD)/tidy.out 2>$(BUILD)/tidy.err; rc=$$?; \
+	out=$$(grep -E 'warning:|error:' $(BUILD)/tidy.out); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
+	if [ $$rc -ne 0 ]; then echo "tidy: clang-tidy failed (exit $$rc):" >&2; cat $(BUILD)/tidy.err >&2; exit 1; fi; \
+	echo "clang-tidy: clean"
 
 FUZZ_SECONDS ?= 60
 fuzz:

@@ -140,14 +140,16 @@ static int simulate_one(PGconn *conn, const struct sim_opts *o,
 	struct pbr_settle_opts now = { .quiet = false };
 	struct pbr_settle_opts draft = { .tariff_override = &t->st, .quiet = true };
 	char name[PBR_ID_MAX + 32];
-	int rc;
+	int rc, n;
 
 	rc = pbr_settle(conn, sm->contract, o->period, &now, &sm->now);
 	if (rc != 0)
 		return rc;
 	if (o->out) {
-		snprintf(name, sizeof name, "%s-%s-draft-annex.csv", sm->contract,
-			 o->period_text);
+		n = snprintf(name, sizeof name, "%s-%s-draft-annex.csv",
+			     sm->contract, o->period_text);
+		if (n < 0 || (size_t)n >= sizeof name)
+			return pbr_error(EX_SOFTWARE, "file name of %s too long", sm->contract);
 		rc = pbr_out_open(&sm->annex, o->out, name);
 		if (rc != 0)
 			return rc;
@@ -167,11 +169,17 @@ static int simulate_one(PGconn *conn, const struct sim_opts *o,
 	if (o->out) {
 		struct pbr_statement *s = &sm->draft;
 
-		snprintf(s->statement_id, sizeof s->statement_id, "%s-%s-draft",
-			 sm->contract, o->period_text);
+		/* contract ids are at most 32 characters (pbr.contract), so
+		 * neither is cut; checked all the same */
+		n = snprintf(s->statement_id, sizeof s->statement_id, "%s-%s-draft",
+			     sm->contract, o->period_text);
+		if (n < 0 || (size_t)n >= sizeof s->statement_id)
+			return pbr_error(EX_SOFTWARE, "statement id of %s too long", sm->contract);
 		s->draft = true;
 		s->run_id = 0;
-		snprintf(s->created_at, sizeof s->created_at, "%s", created_at);
+		n = snprintf(s->created_at, sizeof s->created_at, "%s", created_at);
+		if (n < 0 || (size_t)n >= sizeof s->created_at)
+			return pbr_error(EX_SOFTWARE, "timestamp %s too long", created_at);
 		if (pbr_statement_xml(s, &sm->xml, &sm->xml_len) != 0)
 			return pbr_error(EX_SOFTWARE, "cannot write the XML of %s", s->statement_id);
 	}

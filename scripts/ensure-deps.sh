@@ -27,6 +27,10 @@ need=(
   "cppcheck:/usr/bin/cppcheck"
   "shellcheck:/usr/bin/shellcheck"
   "valgrind:/usr/bin/valgrind"
+  "strace:/usr/bin/strace"
+  "bc:/usr/bin/bc"
+  "python3:/usr/bin/python3"
+  "gcovr:/usr/bin/gcovr"
 )
 # The HTML report test renders in headless Chromium; without it, that part
 # of the test says SKIP.  make check asks for it (PBR_WITH_BROWSER=1).

@@ -41,7 +41,7 @@ STRACE=
 if command -v strace >/dev/null 2>&1 && strace -f -o /dev/null true 2>/dev/null; then
 	STRACE=strace
 else
-	printf 'note: strace not usable here; file and network checks skipped\n'
+	skip 'strace not usable here: the file and network checks'
 fi
 
 # rejects NAME FILE CODES MESSAGE-REGEX [verify options]: verify FILE exits

@@ -29,7 +29,8 @@ for i in $(seq 1 "$KILLS"); do
 	delay_us=$(((RANDOM * 32768 + RANDOM) % (span_us * 12 / 10 + 1)))
 	PGDATABASE=$db "$PBR" run --unsigned --period "$PERIOD" "${CONTRACTS[@]}" --out "$dir" >/dev/null 2>&1 &
 	pid=$!
-	sleep "$(printf '0.%06d' "$delay_us")"
+	# seconds.microseconds: 1500000 µs is 1.500000 s (not 0.1500000)
+	sleep "$(printf '%d.%06d' $((delay_us / 1000000)) $((delay_us % 1000000)))"
 	if kill -9 "$pid" 2>/dev/null; then killed_mid=$((killed_mid + 1)); fi
 	wait "$pid" 2>/dev/null
 	problems=$(consistent "$db" "$dir" "kill $i at ${delay_us}µs")

@@ -42,7 +42,7 @@ if [ "$(id -u)" -eq 0 ] && mkdir -p "$TMP/ro" && mount -t tmpfs -o ro,size=1m tm
 	assert_eq 0 "$(find "$TMP/full" -type f | wc -l | tr -d ' ')" "full disk: no file left behind, temporary or final"
 	assert_eq 0 "$(ledger)" "full disk: no ledger row"
 else
-	echo "SKIP read-only and full-disk cases: cannot mount a tmpfs here"
+	skip "cannot mount a tmpfs here (needs root): the read-only and full-disk cases"
 fi
 assert_eq 0 "$(ledger)" "no ledger row after any output fault"
 mkdir -p "$TMP/ok"

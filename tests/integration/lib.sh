@@ -4,10 +4,13 @@
 # run.sh gives every test: PBR (the engine), PGDATABASE (a fresh database),
 # TMP (an empty scratch directory), SRCDIR (the repository) and DATA
 # (tests/data).  A test calls the assert_* helpers, which count failures
-# and carry on, and ends with `finish`, which exits 1 if any failed.
+# and carry on, and ends with `finish`, which exits 1 if any failed.  A part
+# that cannot run here (a tool or a privilege missing) calls `skip`; finish
+# then exits 77 and run.sh counts the test as skipped, not passed.
 
 FAILS=0
 CHECKS=0
+SKIPS=0
 SRCDIR=${SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 DATA=${DATA:-$SRCDIR/tests/data}
 PBR=${PBR:-$SRCDIR/build/pbr-settle}
@@ -117,10 +120,19 @@ assert_empty_dir() {
 	fi
 }
 
-# finish: end of test
+# skip WHY: a part of the test cannot run here; says so and makes finish
+# exit 77 (run.sh: SKIP; under CI=true a failure, as CI installs every tool)
+skip() {
+	SKIPS=$((SKIPS + 1))
+	printf 'SKIP: %s\n' "$*"
+}
+
+# finish: end of test; exit 1 if a check failed, else 77 if a part was
+# skipped, else 0
 finish() {
-	printf '%d checks, %d failed\n' "$CHECKS" "$FAILS"
+	printf '%d checks, %d failed, %d skipped\n' "$CHECKS" "$FAILS" "$SKIPS"
 	[ "$FAILS" -eq 0 ] || exit 1
+	[ "$SKIPS" -eq 0 ] || exit 77
 	exit 0
 }
 
@@ -229,12 +241,22 @@ annex_status() {
 	awk -F, -v ref="$2" 'NR > 1 && $1 == ref { print $NF }' "$1" | paste -sd' ' -
 }
 
-# annex_sum ANNEX COLUMN: sum of a column (by header name) over ACCEPTED rows
+# annex_sum ANNEX COLUMN: sum of a column (by header name) over ACCEPTED
+# rows, in exact integers (bc: no 2^53 limit of awk's doubles); prints
+# "annex_sum: ..." instead when a summed field is not an integer
 annex_sum() {
-	awk -F, -v col="$2" '
+	local terms
+	terms=$(awk -F, -v col="$2" '
 		NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
-		$NF == "ACCEPTED" { s += $c }
-		END { printf "%.0f\n", s }' "$1"
+		$NF == "ACCEPTED" {
+			if (!c || $c !~ /^-?[0-9]+$/) { bad = 1; exit }
+			printf "+%s", $c
+		}
+		END { exit bad }' "$1") || {
+		printf 'annex_sum: no integer column %s in %s\n' "$2" "$1"
+		return 1
+	}
+	BC_LINE_LENGTH=0 bc <<<"0$terms"
 }
 
 # psql_input_digest CPA QUARTER: the input digest of SPEC 7 computed the

@@ -7,8 +7,11 @@
 # (030, 030_run_figures or 030_run_figures.sh); PBR_TEST=PATTERN selects
 # those whose name contains PATTERN.  Every tests/integration/NNN_*.sh runs
 # in its own new database with PBR, PGDATABASE, TMP, SRCDIR and DATA set;
-# its output goes to BUILD_DIR/itest/logs/NAME.log.  Ends with the line
-# "N passed, N failed"; exits 1 if any failed.
+# its output goes to BUILD_DIR/itest/logs/NAME.log.  A test that exits 77
+# could not run a part here (lib.sh `skip`: a tool or a privilege missing)
+# and counts as skipped, not passed.  Ends with the line
+# "N passed, N failed, N skipped"; exits 1 if any failed, or, when CI=true
+# (where .ci/run installs everything every test needs), if any was skipped.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -101,7 +104,9 @@ export PGHOST PGPORT PGUSER
 # ---- run -------------------------------------------------------------------
 passed=0
 failed=0
+skipped=0
 failed_names=()
+skipped_names=()
 for t in "${tests[@]}"; do
 	name=$(basename "$t" .sh)
 	db=t_$(printf '%s' "$name" | tr -c 'a-zA-Z0-9_' '_')
@@ -128,6 +133,11 @@ for t in "${tests[@]}"; do
 	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1))
 		printf 'PASS %s (%ss)\n' "$name" "${secs:-0}"
+	elif [ "$rc" -eq 77 ]; then
+		skipped=$((skipped + 1))
+		skipped_names+=("$name")
+		printf 'SKIP %s (%ss)\n' "$name" "${secs:-0}"
+		sed -n 's/^SKIP: /    | /p' "$log"
 	else
 		failed=$((failed + 1))
 		failed_names+=("$name")
@@ -139,5 +149,12 @@ done
 if [ "$failed" -gt 0 ]; then
 	printf 'failed: %s\n' "${failed_names[*]}"
 fi
-printf '%d passed, %d failed\n' "$passed" "$failed"
+if [ "$skipped" -gt 0 ]; then
+	printf 'skipped: %s\n' "${skipped_names[*]}"
+fi
+printf '%d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+if [ "${CI:-}" = true ] && [ "$skipped" -gt 0 ]; then
+	printf 'run.sh: CI=true and %d test(s) skipped a part; .ci/run installs every tool they need\n' "$skipped"
+	exit 1
+fi
 [ "$failed" -eq 0 ]

@@ -193,6 +193,18 @@ static void sums_merge_overflow_ef(void)
 	check_sums(&s, 1, 10000, 0, 0, INT64_MAX - 2, 0);
 }
 
+static void sums_merge_overflow_b(void)
+{
+	/* the sums fit, B = Eb - Ab does not: -2^62 - (2^62 + 1) < INT64_MIN;
+	 * computed in 128 bits (an int64 subtraction here would be undefined
+	 * behaviour, which the UBSan run of the suite would report) */
+	struct pbr_sums s = { 1, 10000, -(INT64_C(1) << 62), 0, 0, 0 };
+	struct pbr_sums t = { 1, 10000, 0, (INT64_C(1) << 62) + 1, 0, 0 };
+
+	CHECK_I64(pbr_sums_merge(&s, &t), -1);
+	check_sums(&s, 1, 10000, -(INT64_C(1) << 62), 0, 0, 0);
+}
+
 /* ---- annex contributions ------------------------------------------------------ */
 
 static void contribution_reoffended(void)
@@ -763,6 +775,19 @@ static void attribute_all_nonpositive_amount(void)
 	CHECK_I64(out[1], 0);
 }
 
+static void attribute_negative_amount(void)
+{
+	const int64_t x[2] = { 1, 2 };
+	const char *const c[2] = { "A", "B" };
+	int64_t out[2] = { 99, 99 };
+
+	/* core.h: a negative amount returns -1 with every share 0 (shares
+	 * truncated toward zero would sum to -9, not -10) */
+	CHECK_I64(pbr_attribute(-10, x, c, 2, out), -1);
+	CHECK_I64(out[0], 0);
+	CHECK_I64(out[1], 0);
+}
+
 static void attribute_zero_amount(void)
 {
 	const int64_t x[2] = { 4, 6 };
@@ -838,6 +863,7 @@ static const struct cu_test sums_tests[] = {
 	T_ENTRY(sums_merge_near_limit),
 	T_ENTRY(sums_merge_overflow_unchanged),
 	T_ENTRY(sums_merge_overflow_ef),
+	T_ENTRY(sums_merge_overflow_b),
 	T_ENTRY(contribution_reoffended),
 	T_ENTRY(contribution_not_reoffended),
 	T_ENTRY(contribution_extremes),
@@ -888,6 +914,7 @@ static const struct cu_test attribute_tests[] = {
 	T_ENTRY(attribute_sum_exact),
 	T_ENTRY(attribute_all_nonpositive_zero_amount),
 	T_ENTRY(attribute_all_nonpositive_amount),
+	T_ENTRY(attribute_negative_amount),
 	T_ENTRY(attribute_zero_amount),
 	T_ENTRY(attribute_single_area),
 	T_ENTRY(attribute_large_exact),

@@ -17,7 +17,6 @@ int cu_copytext_register(void);  /* pbr_line_cmp: the digest's tie order */
 int cu_significance_register(void); /* SPEC 5a, money rules, 128-bit text */
 int cu_monitor_register(void);     /* the monitor: interval, shares, flags */
 int cu_fee_register(void);       /* the whole contract (SPEC 11): fee.h */
-int cu_defects_register(void);   /* broken core.h promises; runs last */
 
 /* One test of a suite; a table ends with { NULL, NULL }. */
 struct cu_test {
