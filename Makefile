@@ -20,6 +20,9 @@ ENGINE_SRC := $(sort $(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o)
 # The pure modules the unit tests link (no libpq, no XML).
 PURE_SRC   := engine/core.c engine/parse.c engine/copytext.c engine/monitor.c engine/csv.c engine/fee.c
+# What the unit tests link: the pure modules, and the atomic-write path
+# (tested on real files in a temporary directory) with util.c's messages.
+UNIT_LINK  := $(PURE_SRC) engine/util.c engine/outfile.c
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
 .PHONY: all deps check unit unit-asan integration integration-asan clang demo install clean lint faults \
@@ -51,13 +54,13 @@ $(BUILD)/faults/pbr-settle: $(FAULT_OBJ)
 
 faults: $(BUILD)/faults/pbr-settle
 
-$(BUILD)/unit_tests: $(UNIT_SRC) $(PURE_SRC) $(wildcard engine/*.h tests/unit/*.h)
+$(BUILD)/unit_tests: $(UNIT_SRC) $(UNIT_LINK) $(wildcard engine/*.h tests/unit/*.h)
 	@mkdir -p $(BUILD)
-	$(CC) $(CSTD) $(WARN) -g -O1 -Iengine $(UNIT_SRC) $(PURE_SRC) -lcunit -o $@
+	$(CC) $(CSTD) $(WARN) -g -O1 -Iengine $(UNIT_SRC) $(UNIT_LINK) -lcunit -o $@
 
-$(BUILD)/unit_tests_asan: $(UNIT_SRC) $(PURE_SRC) $(wildcard engine/*.h tests/unit/*.h)
+$(BUILD)/unit_tests_asan: $(UNIT_SRC) $(UNIT_LINK) $(wildcard engine/*.h tests/unit/*.h)
 	@mkdir -p $(BUILD)
-	$(CC) $(CSTD) $(WARN) -g -O1 $(SAN) -Iengine $(UNIT_SRC) $(PURE_SRC) -lcunit -o $@
+	$(CC) $(CSTD) $(WARN) -g -O1 $(SAN) -Iengine $(UNIT_SRC) $(UNIT_LINK) -lcunit -o $@
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
@@ -124,7 +127,7 @@ clean:
 
 TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-narrowing-conversions,-bugprone-implicit-widening-of-multiplication-result,-bugprone-assignment-in-if-condition,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-valist.Uninitialized
 
-.PHONY: fuzz fuzz-smoke memcheck bench tidy cppcheck
+.PHONY: fuzz fuzz-smoke memcheck bench tidy cppcheck coverage
 
 # cppcheck and clang-tidy must be clean; shellcheck for the scripts.
 lint: cppcheck tidy
@@ -151,6 +154,12 @@ fuzz:
 
 fuzz-smoke:
 	BUILD=$(BUILD) tests/fuzz/run.sh -runs=20000
+
+# Line and branch coverage per engine file over the unit and integration
+# suites (gcc --coverage, gcovr), in $(BUILD)/cov; not in make check (it
+# runs the whole integration suite again).
+coverage:
+	scripts/coverage.sh $(BUILD)/cov
 
 memcheck: $(BUILD)/pbr-settle
 	scripts/memcheck.sh $(BUILD)

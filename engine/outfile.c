@@ -18,9 +18,11 @@ int pbr_out_open(struct pbr_outfile *o, const char *dir, const char *name)
 		    (int)sizeof o->final ||
 	    snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp.%ld", dir, name,
 		     (long)getpid()) >= (int)sizeof o->tmp ||
-	    snprintf(o->dir, sizeof o->dir, "%s", dir) >= (int)sizeof o->dir)
+	    snprintf(o->dir, sizeof o->dir, "%s", dir) >= (int)sizeof o->dir) {
+		o->tmp[0] = '\0';      /* cut short: not a name abort may unlink */
 		return pbr_error(EX_CANTCREAT, "cannot create %s/%s: path too long",
 				 dir, name);
+	}
 	fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		int e = errno;

@@ -5,7 +5,7 @@
 #
 # SECONDS (default 60) is the time per target; -runs=N runs N inputs per
 # target instead.  TARGET names select harnesses (fuzz_copytext or
-# copytext); by default all four run.  Binaries, the working corpus and
+# copytext); by default all run.  Binaries, the working corpus and
 # crash artifacts go to $BUILD/fuzz (BUILD defaults to build); the seed
 # corpora in tests/fuzz/corpus/<target>/ are read, never written.
 # Prints one line per target, "fuzz_copytext: 20000 runs, 0 crashes", and
@@ -22,7 +22,7 @@ case $BUILD in
 esac
 OUT=$BUILD/fuzz
 CLANG=${CLANG:-clang}
-ALL_TARGETS="fuzz_copytext fuzz_needs fuzz_period fuzz_validate"
+ALL_TARGETS="fuzz_copytext fuzz_needs fuzz_period fuzz_validate fuzz_tariff fuzz_statement"
 
 mode=(-max_total_time=60)
 what="60 s"
@@ -71,19 +71,49 @@ fi
 # ---- build ---------------------------------------------------------------------
 CFLAGS_FUZZ="-g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 PURE="$SRCDIR/engine/core.c $SRCDIR/engine/parse.c $SRCDIR/engine/util.c $SRCDIR/engine/copytext.c $SRCDIR/engine/monitor.c"
+PKGS="libpq libxml-2.0 libxslt libexslt xmlsec1-openssl libcrypto"
+# sources TARGET: the engine files a harness links, and its extra flags
+# (the pure ones alone; the statement reader needs the whole engine but
+# main.c, with libpq, libxml2, libxslt and xmlsec1)
+sources() {
+	case $1 in
+	fuzz_tariff) printf '%s' "$PURE $SRCDIR/engine/tariff_file.c" ;;
+	fuzz_statement)
+		for f in "$SRCDIR"/engine/*.c; do
+			[ "$(basename "$f")" = main.c ] || printf '%s ' "$f"
+		done ;;
+	*) printf '%s' "$PURE" ;;
+	esac
+}
+libs() {
+	case $1 in
+	fuzz_statement)
+		printf '%s %s -lpthread -DPBR_SRCDIR="%s" -DPBR_VERSION="fuzz"' \
+			"$(pkg-config --cflags $PKGS)" "$(pkg-config --libs $PKGS)" "$SRCDIR" ;;
+	esac
+}
 for t in $targets; do
 	src=$HERE/$t.c
 	bin=$OUT/$t
-	# shellcheck disable=SC2086 # PURE is a list of paths
-	if [ ! -x "$bin" ] || [ -n "$(find "$src" $PURE "$SRCDIR"/engine/*.h -newer "$bin" 2>/dev/null)" ]; then
-		# shellcheck disable=SC2086
-		if ! "$CLANG" $CFLAGS_FUZZ -I"$SRCDIR/engine" "$src" $PURE -o "$bin" 2>"$OUT/$t.build.log"; then
+	srcs=$(sources "$t")
+	# shellcheck disable=SC2086 # srcs is a list of paths
+	if [ ! -x "$bin" ] || [ -n "$(find "$src" $srcs "$SRCDIR"/engine/*.h -newer "$bin" 2>/dev/null)" ]; then
+		# shellcheck disable=SC2046,SC2086
+		if ! "$CLANG" $CFLAGS_FUZZ -I"$SRCDIR/engine" "$src" $srcs $(libs "$t") -o "$bin" 2>"$OUT/$t.build.log"; then
 			printf 'run.sh: building %s failed:\n' "$t" >&2
 			cat "$OUT/$t.build.log" >&2
 			exit 2
 		fi
 	fi
 done
+
+# max_len TARGET: the longest input libFuzzer makes (statements are 5-10 KB)
+max_len() {
+	case $1 in
+	fuzz_statement) echo 16384 ;;
+	*) echo 4096 ;;
+	esac
+}
 
 # ---- run -----------------------------------------------------------------------
 failed=0
@@ -98,7 +128,7 @@ for t in $targets; do
 	# shellcheck disable=SC2086
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		"$bin" "${mode[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+		"$bin" "${mode[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
 		-print_final_stats=1 -artifact_prefix="$art" "$work" $seeds >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs.*/\1/p' "$log" | tail -n 1)

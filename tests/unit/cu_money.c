@@ -198,8 +198,8 @@ static void sums_merge_overflow_b(void)
 	/* the sums fit, B = Eb - Ab does not: -2^62 - (2^62 + 1) < INT64_MIN;
 	 * computed in 128 bits (an int64 subtraction here would be undefined
 	 * behaviour, which the UBSan run of the suite would report) */
-	struct pbr_sums s = { 1, 10000, -(INT64_C(1) << 62), 0, 0, 0 };
-	struct pbr_sums t = { 1, 10000, 0, (INT64_C(1) << 62) + 1, 0, 0 };
+	struct pbr_sums s = { .n = 1, .W = 10000, .Eb = -(INT64_C(1) << 62) };
+	struct pbr_sums t = { .n = 1, .W = 10000, .Ab = (INT64_C(1) << 62) + 1 };
 
 	CHECK_I64(pbr_sums_merge(&s, &t), -1);
 	check_sums(&s, 1, 10000, -(INT64_C(1) << 62), 0, 0, 0);
