@@ -17,6 +17,7 @@ int cu_copytext_register(void);  /* pbr_line_cmp: the digest's tie order */
 int cu_significance_register(void); /* SPEC 5a, money rules, 128-bit text */
 int cu_monitor_register(void);     /* the monitor: interval, shares, flags */
 int cu_fee_register(void);       /* the whole contract (SPEC 11): fee.h */
+int cu_core_branches_register(void); /* core.c branches the above miss */
 int cu_outfile_register(void);   /* the atomic-write path, real files */
 
 /* One test of a suite; a table ends with { NULL, NULL }. */
