@@ -133,7 +133,8 @@ for t in "${tests[@]}"; do
 	if [ "$rc" -eq 0 ]; then
 		passed=$((passed + 1))
 		printf 'PASS %s (%ss)\n' "$name" "${secs:-0}"
-	elif [ "$rc" -eq 77 ]; then
+	elif [ "$rc" -eq 77 ] && grep -q '^SKIP: ' "$log"; then
+		# 77 from lib.sh's finish after a `skip`, not a command's 77
 		skipped=$((skipped + 1))
 		skipped_names+=("$name")
 		printf 'SKIP %s (%ss)\n' "$name" "${secs:-0}"
