@@ -165,6 +165,133 @@ static void price_sum_fits_both_parts_fit(void)
 	CHECK_I64(p.total, 0);
 }
 
+/* ---- 128-bit decimal text --------------------------------------------------- */
+
+static void i128_parse_not_digits(void)
+{
+	__int128 v = 7;
+
+	CHECK_I64(pbr_i128_parse("1/2", &v), -1);    /* '/' below '0' */
+	CHECK_I64(pbr_i128_parse("12a", &v), -1);    /* 'a' above '9' */
+	CHECK_I64(pbr_i128_parse("-9:", &v), -1);    /* ':' above '9' */
+	CHECK_I128(v, 7);
+}
+
+/* ---- tariff limits (SPEC 2 and 5a), one parameter out at a time ----------- */
+
+static struct pbr_tariff good_tariff(void)
+{
+	struct pbr_tariff t;
+
+	memset(&t, 0, sizeof t);
+	t.max_weight_bp = 10000;
+	t.significance_z_milli = 1960;
+	return t;
+}
+
+static void tariff_out_of_range_each(void)
+{
+	struct pbr_tariff t = good_tariff();
+
+	CHECK_TRUE(pbr_tariff_out_of_range(&t) == NULL);
+	t.binary_price_pence = -1;
+	CHECK_STR(pbr_tariff_out_of_range(&t), "binary_price_pence");
+	t = good_tariff();
+	t.frequency_price_pence = -1;
+	CHECK_STR(pbr_tariff_out_of_range(&t), "frequency_price_pence");
+	t = good_tariff();
+	t.binary_hurdle_ppm = 1000001;
+	CHECK_STR(pbr_tariff_out_of_range(&t), "binary_hurdle_ppm");
+	t.binary_hurdle_ppm = -1;
+	CHECK_STR(pbr_tariff_out_of_range(&t), "binary_hurdle_ppm");
+	t = good_tariff();
+	t.cohort_cap_pence = -1;
+	CHECK_STR(pbr_tariff_out_of_range(&t), "cohort_cap_pence");
+	t = good_tariff();
+	t.max_reject_ppm = -1;
+	CHECK_STR(pbr_tariff_out_of_range(&t), "max_reject_ppm");
+	t.max_reject_ppm = 1000001;
+	CHECK_STR(pbr_tariff_out_of_range(&t), "max_reject_ppm");
+	t.max_reject_ppm = 1000000;                  /* the limit itself is in */
+	CHECK_TRUE(pbr_tariff_out_of_range(&t) == NULL);
+	t = good_tariff();
+	t.binary_mode = (enum pbr_binary_mode)2;     /* neither mode */
+	CHECK_STR(pbr_tariff_out_of_range(&t), "binary_mode");
+	t.binary_mode = PBR_MODE_SIGNIFICANCE;
+	CHECK_TRUE(pbr_tariff_out_of_range(&t) == NULL);
+	t = good_tariff();
+	t.has_termination = true;
+	t.termination_ppm = 1000001;
+	CHECK_STR(pbr_tariff_out_of_range(&t), "termination_ppm");
+	t.termination_ppm = -1;
+	CHECK_STR(pbr_tariff_out_of_range(&t), "termination_ppm");
+	t.has_termination = false;                   /* NULL: not checked */
+	CHECK_TRUE(pbr_tariff_out_of_range(&t) == NULL);
+}
+
+/* ---- significance: the ceiling beyond 128 bits ------------------------------ */
+
+static void significant_need_sum_overflows(void)
+{
+	/* z = 1415 milli: z^2 = 2 002 225.  V = a * 10^6 + 999 999 with
+	 * a = floor((2^128 - 1) / z^2), so z^2 a fits 128 bits (the product
+	 * check passes) but adding ceil(z^2 * 999 999 / 10^6) = 2 002 223
+	 * does not ((2^128 - 1) - z^2 a = 1 417 980 < 2 002 223): the
+	 * threshold is beyond any B^2 (<= 2^126), not significant.  V fits
+	 * 2^127 - 1. */
+	const unsigned __int128 max = ~(unsigned __int128)0;
+	unsigned __int128 a = max / 2002225u;
+	__int128 V = (__int128)(a * 1000000u + 999999u);
+
+	CHECK_TRUE(V > 0);
+	CHECK_I128((__int128)(max - a * 2002225u), 1417980);
+	CHECK_FALSE(pbr_significant(INT64_MAX, V, 1415));
+	CHECK_FALSE(pbr_significant(INT64_MIN, V, 1415));
+}
+
+/* ---- pooled prices whose B, F or deduction do not fit int64 ----------------- */
+
+static void price_pool_b_does_not_fit(void)
+{
+	struct pbr_tariff t = good_tariff();
+	struct pbr_sums s = { .n = 1, .W = 1, .Eb = INT64_MAX, .Ab = INT64_MIN };
+	struct pbr_payment p;
+
+	/* B = (2^63 - 1) - (-2^63) = 2^64 - 1 */
+	CHECK_I64(pbr_price_pool(&t, &s, INT64_MAX, 0, &p), -1);
+}
+
+static void price_pool_f_does_not_fit(void)
+{
+	struct pbr_tariff t = good_tariff();
+	struct pbr_sums s = { .n = 1, .W = 1, .Ef = INT64_MIN, .Af = INT64_MAX };
+	struct pbr_payment p;
+
+	/* B = 0 fits; F = -2^63 - (2^63 - 1) = -2^64 + 1 */
+	CHECK_I64(pbr_price_pool(&t, &s, INT64_MAX, 0, &p), -1);
+}
+
+static void price_pool_deduction_does_not_fit(void)
+{
+	struct pbr_tariff t = good_tariff();
+	/* B = -2^62 (a rise), V = 0: significant in significance mode */
+	struct pbr_sums s = { .n = 1, .W = 1, .Ab = INT64_C(1) << 62 };
+	struct pbr_payment p;
+
+	/* D = (2 * 2^62 * (-2^63) + 10^10) / (2 * 10^10), about -4.25 * 10^27:
+	 * below INT64_MIN (a negative price, which only this pure call can
+	 * give) */
+	t.binary_mode = PBR_MODE_SIGNIFICANCE;
+	t.deduction_price_pence = INT64_MIN;
+	CHECK_I64(pbr_price_pool(&t, &s, INT64_MAX, INT64_MAX, &p), -1);
+	/* the same rise at a price of 1 penny per 10^10: D = 2^62 / 10^10
+	 * = 461 168 601.8427... -> 461 168 602, under the cap */
+	t.deduction_price_pence = 1;
+	CHECK_I64(pbr_price_pool(&t, &s, INT64_MAX, INT64_MAX, &p), 0);
+	CHECK_I64(p.deduction, 461168602);
+	CHECK_I64(p.total, -461168602);
+}
+
 static const struct cu_test branch_tests[] = {
 	T_ENTRY(quarter_parse_char_below_digits),
 	T_ENTRY(day_number_year_zero),
@@ -174,6 +301,12 @@ static const struct cu_test branch_tests[] = {
 	T_ENTRY(price_binary_over_sum_fits),
 	T_ENTRY(price_frequency_over_sum_fits),
 	T_ENTRY(price_sum_fits_both_parts_fit),
+	T_ENTRY(i128_parse_not_digits),
+	T_ENTRY(tariff_out_of_range_each),
+	T_ENTRY(significant_need_sum_overflows),
+	T_ENTRY(price_pool_b_does_not_fit),
+	T_ENTRY(price_pool_f_does_not_fit),
+	T_ENTRY(price_pool_deduction_does_not_fit),
 	T_END
 };
 
