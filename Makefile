@@ -127,7 +127,7 @@ clean:
 
 TIDY_CHECKS := -*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-narrowing-conversions,-bugprone-implicit-widening-of-multiplication-result,-bugprone-assignment-in-if-condition,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-valist.Uninitialized
 
-.PHONY: fuzz fuzz-smoke memcheck bench tidy cppcheck coverage
+.PHONY: fuzz fuzz-smoke memcheck bench tidy cppcheck coverage print-unit-link
 
 # cppcheck and clang-tidy must be clean; shellcheck for the scripts.
 lint: cppcheck tidy
@@ -160,6 +160,10 @@ fuzz-smoke:
 # runs the whole integration suite again).
 coverage:
 	scripts/coverage.sh $(BUILD)/cov
+
+# The sources the unit tests link, for scripts/coverage.sh.
+print-unit-link:
+	@echo $(UNIT_LINK)
 
 memcheck: $(BUILD)/pbr-settle
 	scripts/memcheck.sh $(BUILD)
