@@ -8,6 +8,8 @@
 # copytext); by default all run.  Binaries, the working corpus and
 # crash artifacts go to $BUILD/fuzz (BUILD defaults to build); the seed
 # corpora in tests/fuzz/corpus/<target>/ are read, never written.
+# FUZZ_TIMEOUT (default 10) is the seconds one input may take (raise it
+# on a loaded machine: a starved process is not a slow input).
 # Prints one line per target, "fuzz_copytext: 20000 runs, 0 crashes", and
 # exits 1 if any target crashed (the artifact path and the libFuzzer log
 # are printed then), 2 if the harnesses cannot be built.
@@ -128,7 +130,7 @@ for t in $targets; do
 	# shellcheck disable=SC2086
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		"$bin" "${mode[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
+		"$bin" "${mode[@]}" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
 		-print_final_stats=1 -artifact_prefix="$art" "$work" $seeds >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs.*/\1/p' "$log" | tail -n 1)
