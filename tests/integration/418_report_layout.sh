@@ -52,7 +52,7 @@ done
 
 # ---- layout in a real browser ---------------------------------------------------------
 if [ ! -x "$CHROMIUM" ]; then
-	printf 'SKIP chromium not installed (%s): not checking the layout\n' "$CHROMIUM"
+	skip "chromium not installed ($CHROMIUM): the layout is not checked"
 	finish
 fi
 check() { # PAGE WIDTH
