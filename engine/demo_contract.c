@@ -11,7 +11,8 @@
  *                  back for every unit, above it 70 % is paid
  *   credits        each KPI 1/800 of the annual price (about 1.5 % of a
  *                  month's fee), capped at 50 000 ppm (5 %) of the month
- *   advance        1/200 of the annual price a month
+ *   advance        1/400 of the annual price a month (half or so of the
+ *                  PbR a contract can expect; recovered from its PbR)
  *   MAP            the annual price plus a fifth
  * and the stories the issue asks for:
  *   CRC05  volume far below prediction (68 %, as happened nationally)
@@ -197,7 +198,7 @@ static int terms(PGconn *conn, int i, int weight_pm)
 	t.adjust_below_ppm = 500000;
 	t.adjust_above_ppm = 700000;
 	t.credit_cap_ppm = 50000;
-	t.advance_pence_per_month = t.annual_price_pence / 200;
+	t.advance_pence_per_month = t.annual_price_pence / 400;
 	t.map_pence = t.annual_price_pence + t.annual_price_pence / 5;
 	if (pbr_fee_discounted(&t, &discount, &discounted) != 0)
 		return -1;
