@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_CONTRACTS 256
@@ -34,7 +35,7 @@ struct run_opts {
 	const char *out;
 	char *contracts[MAX_CONTRACTS];
 	size_t ncontracts;
-	bool dry_run, restate, no_wait, unsigned_ok;
+	bool dry_run, restate, no_wait, unsigned_ok, allow_empty;
 	const char *reason, *key, *cert;
 	int jobs;
 };
@@ -73,7 +74,7 @@ struct in_force {
 
 static int usage(const char *why)
 {
-	return pbr_error(EX_USAGE, "run: %s (usage: pbr-settle run --period P --out DIR [--contract ID]... [--dry-run] [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM | --unsigned] [--no-wait] [--jobs N])",
+	return pbr_error(EX_USAGE, "run: %s (usage: pbr-settle run --period P --out DIR [--contract ID]... [--dry-run] [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM | --unsigned] [--allow-empty] [--no-wait] [--jobs N])",
 			 why);
 }
 
@@ -101,6 +102,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "sign-key", required_argument, NULL, 'k' },
 		{ "sign-cert", required_argument, NULL, 'C' },
 		{ "unsigned", no_argument, NULL, 'U' },
+		{ "allow-empty", no_argument, NULL, 'E' },
 		{ "no-wait", no_argument, NULL, 'n' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
@@ -128,6 +130,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'k': o->key = optarg; break;
 		case 'C': o->cert = optarg; break;
 		case 'U': o->unsigned_ok = true; break;
+		case 'E': o->allow_empty = true; break;
 		case 'n': o->no_wait = true; break;
 		case 'j': {
 			int64_t j;
@@ -160,6 +163,26 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	if (!o->key && !o->unsigned_ok && !o->dry_run)
 		return usage("FINAL statements are signed: give --sign-key PEM --sign-cert PEM, or --unsigned");
 	return 0;
+}
+
+/* SPEC 3: a period later than the quarter of today's date (UTC) has not
+ * begun; checked first, whether or not a contract covers it. */
+static int check_not_begun(const struct run_opts *o)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char today[8];
+	int current;
+
+	if (gmtime_r(&now, &tm) == NULL)
+		return pbr_error(EX_OSERR, "cannot read the clock");
+	current = pbr_quarter_of_date(tm.tm_year + 1900, tm.tm_mon + 1);
+	if (o->period <= current)
+		return 0;
+	pbr_quarter_format(current, today);
+	return pbr_error(EX_DATAERR,
+			 "period %s has not begun (today, UTC, is in %s); nothing written",
+			 o->period_text, today);
 }
 
 static int check_files(const struct run_opts *o)
@@ -431,6 +454,10 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 	so.annex = pd->annex.f;
 	so.annex_name = pd->annex.final;
 	rc = pbr_settle(conn, contract, o->period, &so, s);
+	if (rc == 0 && s->members + s->rejected == 0 && !o->allow_empty)
+		rc = pbr_error(EX_DATAERR,
+			       "cohort %s of contract %s has no rows at all in CPA %s (a missing feed?); nothing written; --allow-empty settles it at zero",
+			       s->cohort, contract, s->cpa_code);
 	if (rc == 0)
 		rc = pbr_out_close(&pd->annex);
 	if (rc == 0)
@@ -729,6 +756,8 @@ int cmd_run(int argc, char **argv)
 		if (strcmp(argv[i], "--month") == 0 || strncmp(argv[i], "--month=", 8) == 0)
 			return cmd_run_month(argc, argv);
 	rc = parse_opts(argc, argv, &o);
+	if (rc == 0)
+		rc = check_not_begun(&o);
 	if (rc == 0)
 		rc = check_files(&o);
 	if (rc != 0)

@@ -88,10 +88,12 @@ assert_eq "SW-2025Q3-1|OLD SW-2025Q4-1|NEW" \
 	"$(q "SELECT statement_id || '|' || tariff_version FROM pbr.settlement
 	        ORDER BY statement_id" | paste -sd' ' -)" "ledger tariff versions"
 
-# Cohort 2024Q2 of SW (period 2026Q1) has no rows at all: a statement of
-# zeros, every PCC area listed.
+# Cohort 2024Q2 of SW (period 2026Q1) has no rows at all: refused as a
+# missing feed (SPEC 3); with --allow-empty a statement of zeros, every PCC
+# area listed.
 mkdir -p "$TMP/empty"
-assert_exit 0 "$PBR" run --period 2026Q1 --contract SW --out "$TMP/empty" --dry-run
+assert_exit 65 "$PBR" run --period 2026Q1 --contract SW --out "$TMP/empty" --dry-run
+assert_exit 0 "$PBR" run --period 2026Q1 --contract SW --out "$TMP/empty" --dry-run --allow-empty
 X=$TMP/empty/SW-2026Q1-draft.xml
 assert_true "empty cohort statement validates" valid_xsd "$X"
 assert_figs "$X" Cohort Members=0 Rejected=0 WeightedSize=0 BinaryImprovement=0 \

@@ -25,7 +25,7 @@ together() {
 		mkdir -p "$TMP/c$n/$i"
 	done
 	for i in $(seq 1 "$n"); do
-		"$PBR" run --unsigned --period "$period" --out "$TMP/c$n/$i" >"$TMP/c$n/$i.out" 2>"$TMP/c$n/$i.err" &
+		"$PBR" run --unsigned --allow-empty --period "$period" --out "$TMP/c$n/$i" >"$TMP/c$n/$i.out" 2>"$TMP/c$n/$i.err" &
 		pids+=("$!")
 	done
 	for i in $(seq 1 "$n"); do
@@ -71,7 +71,7 @@ assert_eq 1 "$(cat "$TMP"/c4/*.out | grep -c 'AUD-2026Q1-1.xml (issued)')" "4 at
 mkdir -p "$TMP/same"
 pids=()
 for i in 1 2 3 4; do
-	"$PBR" run --unsigned --period 2026Q1 --out "$TMP/same" >/dev/null 2>"$TMP/same.$i.err" &
+	"$PBR" run --unsigned --allow-empty --period 2026Q1 --out "$TMP/same" >/dev/null 2>"$TMP/same.$i.err" &
 	pids+=("$!")
 done
 for i in 1 2 3 4; do
@@ -88,7 +88,7 @@ sql -c "UPDATE pbr.cohort_member SET predicted_frequency_milli = 2000 WHERE offe
 pids=()
 for i in 1 2 3; do
 	mkdir -p "$TMP/r/$i"
-	"$PBR" run --unsigned --period 2025Q4 --contract AUD --out "$TMP/r/$i" --restate --reason "A01 corrected" \
+	"$PBR" run --unsigned --allow-empty --period 2025Q4 --contract AUD --out "$TMP/r/$i" --restate --reason "A01 corrected" \
 		>"$TMP/r/$i.out" 2>"$TMP/r/$i.err" &
 	pids+=("$!")
 done
@@ -126,16 +126,16 @@ for _ in $(seq 1 100); do
 done
 [ "$held" -eq 1 ] || die "the psql session did not take the lock ($(cat "$TMP/holder.out"))"
 
-assert_exit 75 "$PBR" run --unsigned --period 2026Q2 --contract AUD --out "$TMP/nowait" --no-wait
+assert_exit 75 "$PBR" run --unsigned --allow-empty --period 2026Q2 --contract AUD --out "$TMP/nowait" --no-wait
 assert_one_line "$LAST_ERR" "--no-wait: one line on stderr"
 assert_match 'AUD' "$(cat "$LAST_ERR")" "--no-wait names the contract"
 assert_match '2026Q2' "$(cat "$LAST_ERR")" "--no-wait names the period"
 assert_empty_dir "$TMP/nowait" "--no-wait: nothing written"
 assert_eq 0 "$(q "SELECT count(*) FROM pbr.settlement WHERE period = '2026Q2'")" "--no-wait: nothing recorded"
 # the other contract is not locked
-assert_exit 0 "$PBR" run --unsigned --period 2026Q2 --contract AUD2 --out "$TMP/nowait" --no-wait
+assert_exit 0 "$PBR" run --unsigned --allow-empty --period 2026Q2 --contract AUD2 --out "$TMP/nowait" --no-wait
 # a plain run waits for the lock...
-"$PBR" run --unsigned --period 2026Q2 --contract AUD --out "$TMP/wait" >"$TMP/wait.out" 2>"$TMP/wait.err" &
+"$PBR" run --unsigned --allow-empty --period 2026Q2 --contract AUD --out "$TMP/wait" >"$TMP/wait.out" 2>"$TMP/wait.err" &
 WAITER=$!
 sleep 2
 assert_true "a plain run waits while the lock is held" kill -0 "$WAITER"
@@ -157,12 +157,12 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 mkdir -p "$TMP/nowait2"
-assert_exit 75 "$PBR" run --unsigned --period 2025Q4 --out "$TMP/nowait2" --no-wait
+assert_exit 75 "$PBR" run --unsigned --allow-empty --period 2025Q4 --out "$TMP/nowait2" --no-wait
 assert_empty_dir "$TMP/nowait2" "--no-wait 2025Q4 (all contracts): nothing written"
 # end the holder's session (its backend, found by its lock)
 q "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 8103 AND granted" >/dev/null
 wait "$HOLDER" 2>/dev/null
-assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --contract AUD2 --out "$TMP/nowait2" --no-wait
+assert_exit 0 "$PBR" run --unsigned --allow-empty --period 2025Q4 --contract AUD2 --out "$TMP/nowait2" --no-wait
 assert_true "after the holder is gone: AUD2 reissued unchanged" cmp -s "$TMP/nowait2/AUD2-2025Q4-1.xml" "$TMP/c2/1/AUD2-2025Q4-1.xml"
 assert_eq 3 "$(q "SELECT count(*) FROM pbr.settlement WHERE period = '2025Q4'")" "2025Q4: AUD seq 1 and 2, AUD2 seq 1"
 
