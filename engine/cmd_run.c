@@ -10,10 +10,12 @@
 #include "db.h"
 #include "digest.h"
 #include "faults.h"
+#include "manifest.h"
 #include "monthly.h"
 #include "outfile.h"
 #include "settle.h"
 #include "sign.h"
+#include "unassigned.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -52,6 +54,12 @@ struct pending {
 	size_t xml_len;
 	const char *what;          /* "issued", "unchanged, reissued", "draft" */
 	int64_t members, rejected, binary, frequency, total, amount_due;
+	int64_t period_due, true_up;
+	bool has_true_up;
+	/* the statement as issued: by this run, or earlier (reissued) */
+	bool restatement;
+	int64_t issued_run_id;
+	char issued_at[32];
 	/* a new statement waiting for its ledger row (not in a dry run) */
 	bool to_record;
 	int seq;
@@ -67,7 +75,15 @@ struct in_force {
 	int seq;
 	char input_digest[65], annex_digest[65];
 	char *tariff_version, *recon_basis, *xml;
-	int64_t total, period_due, amount_due, members, rejected;
+	int64_t total, period_due, amount_due, members, rejected, run_id;
+	char created_at[32];
+};
+
+/* What a run writes besides the statements (SPEC 2 and 7). */
+struct run_files {
+	struct pbr_outfile unassigned;
+	struct pbr_outfile manifest;
+	int64_t unassigned_rows;
 };
 
 /* ---- options ------------------------------------------------------------ */
@@ -266,7 +282,8 @@ static int load_in_force(PGconn *conn, const char *contract,
 	PGresult *res = pbr_db_query(conn, "reading the statement in force",
 		"SELECT statement_id, seq, input_digest, annex_digest, tariff_version,"
 		" recon_basis, convert_from(statement_xml, 'UTF8'), total_pence,"
-		" period_due_pence, members, rejected, amount_due_pence"
+		" period_due_pence, members, rejected, amount_due_pence, run_id,"
+		" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2",
 		2, params);
 	int64_t v;
@@ -289,6 +306,8 @@ static int load_in_force(PGconn *conn, const char *contract,
 		pbr_parse_int64(PQgetvalue(res, 0, 9), &f->members);
 		pbr_parse_int64(PQgetvalue(res, 0, 10), &f->rejected);
 		pbr_parse_int64(PQgetvalue(res, 0, 11), &f->amount_due);
+		pbr_parse_int64(PQgetvalue(res, 0, 12), &f->run_id);
+		snprintf(f->created_at, sizeof f->created_at, "%s", PQgetvalue(res, 0, 13));
 	}
 	PQclear(res);
 	if (f->present && (!f->tariff_version || !f->recon_basis || !f->xml))
@@ -453,6 +472,7 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 		return rc;
 	so.annex = pd->annex.f;
 	so.annex_name = pd->annex.final;
+	so.quiet = true;          /* malformed quarters: the unassigned file */
 	rc = pbr_settle(conn, contract, o->period, &so, s);
 	if (rc == 0 && s->members + s->rejected == 0 && !o->allow_empty)
 		rc = pbr_error(EX_DATAERR,
@@ -483,6 +503,10 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 		pd->what = "unchanged, reissued";
 		/* the recorded amount due, not a recomputed one */
 		s->amount_due = f.amount_due;
+		s->period_due = f.period_due;
+		pd->restatement = f.seq > 1;
+		pd->issued_run_id = f.run_id;
+		snprintf(pd->issued_at, sizeof pd->issued_at, "%s", f.created_at);
 	} else {
 		if (f.present && !o->dry_run && !o->restate) {
 			rc = refuse_change(&f, s);
@@ -510,13 +534,14 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 		if (rc != 0)
 			goto cleanup;
 		pd->what = o->dry_run ? "draft" : s->restatement ? "restated" : "issued";
-		if (!o->dry_run) {
-			if (pbr_sha256_buffer(pd->xml, pd->xml_len, pd->digest) != 0) {
-				rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
-				goto cleanup;
-			}
-			pd->to_record = true;
-		}
+		pd->restatement = s->restatement;
+		pd->issued_run_id = s->run_id;
+		snprintf(pd->issued_at, sizeof pd->issued_at, "%s", s->created_at);
+		pd->to_record = !o->dry_run;
+	}
+	if (pbr_sha256_buffer(pd->xml, pd->xml_len, pd->digest) != 0) {
+		rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
+		goto cleanup;
 	}
 	snprintf(name, sizeof name, "%s-annex.csv", pd->statement_id);
 	snprintf(pd->annex.final, sizeof pd->annex.final, "%s/%s", o->out, name);
@@ -526,6 +551,9 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 	pd->frequency = s->pay.frequency;
 	pd->total = s->pay.total;
 	pd->amount_due = s->amount_due;
+	pd->period_due = s->period_due;
+	pd->has_true_up = s->recon.present;
+	pd->true_up = s->recon.present ? s->recon.true_up : 0;
 cleanup:
 	in_force_free(&f);
 	return rc;
@@ -679,31 +707,120 @@ static int publish(struct pending *pd)
 	return rc;
 }
 
-static void print_table(const struct run_opts *o, struct pending *pd, size_t n)
+static void print_table(const struct run_opts *o, const struct pending *pd,
+			size_t n, const struct run_files *rf)
 {
-	char b[32], f[32], t[32], a[32];
+	char b[32], f[32], t[32], u[32], a[32];
+	int64_t members = 0, rejected = 0, due = 0;
 
-	printf("%-12s %9s %8s %14s %14s %14s %14s  %s\n", "contract", "members",
-	       "rejected", "binary £", "frequency £", "total £", "amount due £",
-	       "statement");
+	printf("%-12s %9s %8s %14s %14s %14s %14s %14s  %s\n", "contract",
+	       "members", "rejected", "binary £", "frequency £", "total £",
+	       "true-up £", "amount due £", "statement");
 	for (size_t i = 0; i < n; i++) {
 		pbr_format_pounds(pd[i].binary, b, sizeof b);
 		pbr_format_pounds(pd[i].frequency, f, sizeof f);
 		pbr_format_pounds(pd[i].total, t, sizeof t);
+		if (pd[i].has_true_up)
+			pbr_format_pounds(pd[i].true_up, u, sizeof u);
+		else
+			snprintf(u, sizeof u, "-");
 		pbr_format_pounds(pd[i].amount_due, a, sizeof a);
-		printf("%-12s %9" PRId64 " %8" PRId64 " %14s %14s %14s %14s  %s/%s.xml (%s)\n",
-		       pd[i].contract, pd[i].members, pd[i].rejected, b, f, t, a,
+		printf("%-12s %9" PRId64 " %8" PRId64 " %14s %14s %14s %14s %14s  %s/%s.xml (%s)\n",
+		       pd[i].contract, pd[i].members, pd[i].rejected, b, f, t, u, a,
 		       o->out, pd[i].statement_id, pd[i].what);
+		/* counts cannot overflow; the amounts' sum was checked as the
+		 * manifest's control sum (or saturates in a draft) */
+		members += pd[i].members;
+		rejected += pd[i].rejected;
+		if (__builtin_add_overflow(due, pd[i].amount_due, &due))
+			due = pd[i].amount_due < 0 ? INT64_MIN : INT64_MAX;
 	}
+	pbr_format_pounds(due, a, sizeof a);
+	printf("%-12s %9" PRId64 " %8" PRId64 " %14s %14s %14s %14s %14s  %zu %s%s\n",
+	       "total", members, rejected, "", "", "", "", a, n,
+	       o->dry_run ? "draft" : "statement", n == 1 ? "" : "s");
+	if (rf->unassigned_rows > 0)
+		fprintf(stderr, "pbr-settle: note: %" PRId64 " row%s of the settled CPAs %s a malformed cohort_quarter and belong%s to no cohort: listed in %s\n",
+			rf->unassigned_rows, rf->unassigned_rows == 1 ? "" : "s",
+			rf->unassigned_rows == 1 ? "has" : "have",
+			rf->unassigned_rows == 1 ? "s" : "", rf->unassigned.final);
+}
+
+/* SPEC 2: the malformed-quarter rows of the CPAs settled, to a temporary
+ * <period>-unassigned.csv (a dry run's: <period>-draft-unassigned.csv). */
+static int stage_unassigned(PGconn *conn, const struct run_opts *o,
+			    const struct pending *pd, size_t n,
+			    struct run_files *rf)
+{
+	char name[64];
+	char **cpas = calloc(n + 1, sizeof *cpas);
+	int rc;
+
+	if (cpas == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		cpas[i] = pd[i].s.cpa_code;
+	snprintf(name, sizeof name, "%s%s-unassigned.csv", o->period_text,
+		 o->dry_run ? "-draft" : "");
+	rc = pbr_out_open(&rf->unassigned, o->out, name);
+	if (rc == 0)
+		rc = pbr_unassigned_write(conn, cpas, n, rf->unassigned.f,
+					  rf->unassigned.final, &rf->unassigned_rows);
+	if (rc == 0)
+		rc = pbr_out_close(&rf->unassigned);
+	free(cpas);
+	return rc;
+}
+
+/* SPEC 7: the run manifest, signed like the statements, to a temporary
+ * <period>-run.xml.  Not for a dry run, which issues nothing. */
+static int stage_manifest(const struct run_opts *o, const struct pending *pd,
+			  size_t n, struct run_files *rf)
+{
+	struct pbr_manifest_entry *e = calloc(n + 1, sizeof *e);
+	struct pbr_manifest m = { .period = o->period_text, .n = n, .e = e,
+				  .unassigned = rf->unassigned_rows };
+	char *xml = NULL, *signed_xml = NULL, name[32];
+	size_t len = 0;
+	int rc;
+
+	if (e == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		e[i].statement_id = pd[i].statement_id;
+		e[i].contract = pd[i].contract;
+		e[i].restatement = pd[i].restatement;
+		e[i].run_id = pd[i].issued_run_id;
+		e[i].created_at = pd[i].issued_at;
+		e[i].period_due = pd[i].period_due;
+		e[i].amount_due = pd[i].amount_due;
+		e[i].sha256 = pd[i].digest;
+	}
+	rc = pbr_manifest_xml(&m, &xml, &len);
+	if (rc == 0 && o->key) {
+		rc = pbr_sign(xml, len, o->key, o->cert, &signed_xml, &len);
+		free(xml);
+		xml = signed_xml;
+	}
+	snprintf(name, sizeof name, "%s-run.xml", o->period_text);
+	if (rc == 0)
+		rc = pbr_out_open(&rf->manifest, o->out, name);
+	if (rc == 0 && fwrite(xml, 1, len, rf->manifest.f) != len)
+		rc = pbr_error(EX_IOERR, "cannot write %s", rf->manifest.final);
+	if (rc == 0)
+		rc = pbr_out_close(&rf->manifest);
+	free(xml);
+	free(e);
+	return rc;
 }
 
 static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
-		   size_t n, struct pending *pd)
+		   size_t n, struct pending *pd, struct run_files *rf)
 {
 	PGresult *res = NULL;
 	int64_t run_id = 0;
 	char created_at[32] = "";
-	int rc;
+	int rc = 0;
 
 	if (!o->dry_run && (rc = take_locks(conn, o, ids, n)) != 0)
 		return rc;
@@ -717,14 +834,21 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 		0, NULL);
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
-	pbr_parse_int64(PQgetvalue(res, 0, 0), &run_id);
+	if (pbr_parse_int64(PQgetvalue(res, 0, 0), &run_id) != 0)
+		rc = pbr_error(EX_SOFTWARE, "run id '%s' is not a number", PQgetvalue(res, 0, 0));
 	snprintf(created_at, sizeof created_at, "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
+	if (rc != 0)
+		return rc;
 	rc = compute_all(conn, o, ids, n, pd, run_id, created_at);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = record_contract(conn, o, &pd[i]);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = stage(o, &pd[i]);
+	if (rc == 0)
+		rc = stage_unassigned(conn, o, pd, n, rf);
+	if (rc == 0 && !o->dry_run)
+		rc = stage_manifest(o, pd, n, rf);
 	if (rc != 0)
 		return rc;
 	PBR_FAULT("temp-written");
@@ -738,13 +862,20 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 		if (rc != 0)
 			return rc;
 	}
-	print_table(o, pd, n);
+	/* the manifest last: its presence says the run's files are all there */
+	rc = pbr_out_commit(&rf->unassigned);
+	if (rc == 0 && !o->dry_run)
+		rc = pbr_out_commit(&rf->manifest);
+	if (rc != 0)
+		return rc;
+	print_table(o, pd, n, rf);
 	return 0;
 }
 
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
+	struct run_files rf;
 	struct pending *pd = NULL;
 	PGconn *conn = NULL;
 	char **ids = NULL;
@@ -755,6 +886,7 @@ int cmd_run(int argc, char **argv)
 	for (int i = 1; i < argc; i++)   /* --month: SPEC 11, cmd_run_month.c */
 		if (strcmp(argv[i], "--month") == 0 || strncmp(argv[i], "--month=", 8) == 0)
 			return cmd_run_month(argc, argv);
+	memset(&rf, 0, sizeof rf);
 	rc = parse_opts(argc, argv, &o);
 	if (rc == 0)
 		rc = check_not_begun(&o);
@@ -790,8 +922,10 @@ int cmd_run(int argc, char **argv)
 		rc = pbr_error(EX_OSERR, "out of memory");
 		goto cleanup;
 	}
-	rc = run_all(conn, &o, ids, n, pd);
+	rc = run_all(conn, &o, ids, n, pd, &rf);
 cleanup:
+	pbr_out_abort(&rf.unassigned);
+	pbr_out_abort(&rf.manifest);
 	for (size_t i = 0; pd && i < n; i++) {
 		pbr_out_abort(&pd[i].annex);
 		pbr_out_abort(&pd[i].xmlout);

@@ -110,7 +110,7 @@ assert_eq 0 "$(sx "$D" Header/RunId)" "draft RunId"
 assert_eq 310780 "$(sx "$D" Cohort/TotalPence)" "draft TotalPence"
 assert_true "draft validates against the XSD" valid_xsd "$D"
 assert_eq 0 "$(ledger)" "dry run records nothing"
-assert_eq 4 "$(find "$TMP/draft" -type f | wc -l)" "dry run writes 2 files per contract"
+assert_eq 5 "$(find "$TMP/draft" -type f | wc -l)" "dry run writes 2 files per contract and the unassigned list"
 assert_true "no FINAL file in a dry run" test ! -e "$TMP/draft/NORTH-2025Q4-1.xml"
 
 # ---- the run -----------------------------------------------------------------
@@ -118,7 +118,7 @@ assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$OUT"
 [ -s "$X" ] || die "no statement $X (files: $(ls "$OUT" 2>&1))"
 assert_true "statement validates against schemas/statement.xsd" valid_xsd "$X"
 assert_true "SOUTH statement validates" valid_xsd "$OUT/SOUTH-2025Q4-1.xml"
-assert_eq 4 "$(find "$OUT" -type f | wc -l)" "two statements and two annexes"
+assert_eq 6 "$(find "$OUT" -type f | wc -l)" "two statements, two annexes, the run manifest and the unassigned list"
 assert_true "the annex of the dry run equals the final one" \
 	cmp -s "$ANNEX" "$TMP/draft/NORTH-2025Q4-draft-annex.csv"
 
@@ -266,7 +266,7 @@ assert_true "--contract SOUTH writes SOUTH" test -s "$TMP/south/SOUTH-2025Q4-dra
 assert_true "--contract SOUTH does not write NORTH" test ! -e "$TMP/south/NORTH-2025Q4-draft.xml"
 mkdir -p "$TMP/both"
 assert_exit 0 "$PBR" run --period 2025Q4 --contract SOUTH --contract NORTH --out "$TMP/both" --dry-run
-assert_eq 4 "$(find "$TMP/both" -type f | wc -l)" "--contract twice: both contracts"
+assert_eq 5 "$(find "$TMP/both" -type f | wc -l)" "--contract twice: both contracts (and the unassigned list)"
 assert_true "--contract twice: same NORTH annex" \
 	cmp -s "$ANNEX" "$TMP/both/NORTH-2025Q4-draft-annex.csv"
 

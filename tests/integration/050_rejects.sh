@@ -233,9 +233,9 @@ INSERT INTO pbr.cohort_member VALUES
  ('MQ_5',  '2025q1', 'CPA2', 'B1', '2025-01-05', 500000, 1000, '', 0, 'final');
 SQL
 settle 2026Q4
-assert_true "a warning on stderr" grep -qi 'warn' "$LAST_ERR"
+assert_true "a note on stderr names the unassigned file" grep -q 'unassigned.csv' "$LAST_ERR"
 assert_match '(^|[^0-9])4([^0-9]|$)' "$(cat "$LAST_ERR")" \
-	"the warning gives the count of malformed rows in CPA1 (4)"
+	"the note gives the count of malformed rows in CPA1 (4)"
 assert_figs "$X" Cohort Members=1 Rejected=0
 assert_rejects "$X" 0 0 0 0 0 0
 assert_eq "ACCEPTED" "$(tail -n +2 "$ANNEX" | cut -d, -f10 | paste -sd' ' -)" \
@@ -243,9 +243,9 @@ assert_eq "ACCEPTED" "$(tail -n +2 "$ANNEX" | cut -d, -f10 | paste -sd' ' -)" \
 # the same warning in any NORTH run: period 2025Q4 sees the same 4 rows
 mkdir -p "$TMP/again" "$TMP/south"
 assert_exit 0 "$PBR" run --period 2025Q4 --contract NORTH --out "$TMP/again" --dry-run
-assert_match '(^|[^0-9])4([^0-9]|$)' "$(cat "$LAST_ERR")" "warning in another period's run"
+assert_match '(^|[^0-9])4([^0-9]|$)' "$(cat "$LAST_ERR")" "the same note in another period's run"
 # and a SOUTH run counts CPA2's one
 assert_exit 0 "$PBR" run --period 2026Q2 --contract SOUTH --out "$TMP/south" --dry-run
-assert_match '(^|[^0-9])1([^0-9]|$)' "$(cat "$LAST_ERR")" "SOUTH's warning counts 1"
+assert_match '(^|[^0-9])1([^0-9]|$)' "$(cat "$LAST_ERR")" "SOUTH's note counts 1"
 
 finish

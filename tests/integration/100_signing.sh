@@ -50,7 +50,7 @@ assert_true "private key not in stdout/stderr" \
 	bash -c "! grep -q 'PRIVATE' '$LAST_OUT' '$LAST_ERR'"
 
 n=0
-for f in "$OUT"/*.xml; do
+for f in "$OUT"/*-[0-9]*.xml; do
 	n=$((n + 1))
 	b=$(basename "$f")
 	assert_true "$b validates against the XSD" valid_xsd "$f"

@@ -78,7 +78,7 @@ for i in 1 2 3 4; do
 	wait "${pids[$((i - 1))]}"
 	assert_eq 0 "$?" "same directory: run $i exit code"
 done
-assert_eq 4 "$(find "$TMP/same" -type f | wc -l)" "same directory: 4 files, no temporaries"
+assert_eq 6 "$(find "$TMP/same" -type f | wc -l)" "same directory: 4 files, the manifest and the unassigned list, no temporaries"
 assert_true "same directory: statement as before" cmp -s "$TMP/same/AUD-2026Q1-1.xml" "$TMP/c4/1/AUD-2026Q1-1.xml"
 assert_eq 4 "$(ledger)" "same directory: nothing new recorded"
 

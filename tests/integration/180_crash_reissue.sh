@@ -63,7 +63,7 @@ assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$TMP/new"
 for f in AUD-2025Q4-1.xml AUD-2025Q4-1-annex.csv AUD2-2025Q4-1.xml AUD2-2025Q4-1-annex.csv; do
 	assert_true "$f reissued into a new directory byte-identical" cmp -s "$TMP/new/$f" "$SAVE/$f"
 done
-assert_eq 4 "$(find "$TMP/new" -type f | wc -l)" "new directory: just the 4 files"
+assert_eq 6 "$(find "$TMP/new" -type f | wc -l)" "new directory: just the 4 files, the run manifest and the unassigned list"
 assert_eq "$before" "$(ledger_dump)" "still no new ledger row"
 
 # ---- a restatement lost: the statement in force (seq 2) is reissued ---------------

@@ -24,16 +24,17 @@ fresh_db() {
 }
 
 # strip_volatile FILE: the statement without RunId and CreatedAt (which
-# come from the ledger row of the run that first committed it).
+# come from the ledger row of the run that first committed it); in the run
+# manifest also its MsgId and CreDtTm and the statements' SHA-256.
 strip_volatile() {
-	grep -v -e '<RunId>' -e '<CreatedAt>' "$1"
+	grep -v -e '<RunId>' -e '<CreatedAt>' -e '<MsgId>' -e '<CreDtTm>' -e '<Sha256>' "$1"
 }
 
 # consistent DB DIR LABEL: files at final names are whole and recorded;
 # prints nothing and returns 0 when so, else one line per problem.
 consistent() {
 	local db=$1 dir=$2 label=$3 f id hex rec bad=0
-	for f in "$dir"/*.xml; do
+	for f in "$dir"/*-[0-9]*.xml; do
 		[ -e "$f" ] || continue
 		id=$(basename "$f" .xml)
 		hex=$(sha256sum "$f" | cut -d' ' -f1)
