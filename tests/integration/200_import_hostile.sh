@@ -2,13 +2,14 @@
 # 200_import_hostile: `pbr-settle import cohort` fed hostile CSV files.
 # Each bad file exits 65 with one line on stderr naming the file and the
 # line, and loads nothing (pbr.cohort_member unchanged):
-#   wrong / short / long header, BOM, NUL in the header -> line 1
+#   wrong / short / long header, NUL in the header -> line 1
 #   a row with a column missing or an extra one, bad UTF-8, a NUL byte,
 #   a number past 64 bits, CR LF mixed with LF, an unbalanced quote
 #   a 1 MB field in a bad row: the message stays one short line
 #   a 1 MB cohort_quarter (an indexed column): 65, not a crash
 # What loads, and is sensible:
 #   CR LF line ends used consistently: loads, no '\r' in any value
+#   a UTF-8 byte-order mark (Excel's "CSV UTF-8"): loads (SPEC 9)
 #   a 1 MB field in an otherwise good row: loads (the landing table is
 #   deliberately loose, SPEC 2); run then rejects it as UNKNOWN_NEED
 #   a header-only file: 0 rows, exit 0
@@ -47,8 +48,6 @@ bad wrong_header 1 'header'
 bad header_missing_column 1 'header'
 { echo "$H,extra"; echo "$GOOD,x"; } >"$TMP/header_extra_column.csv"
 bad header_extra_column 1 'header'
-{ printf '\357\273\277%s\n' "$H"; echo "$GOOD"; } >"$TMP/header_bom.csv"
-bad header_bom 1 'byte-order mark|BOM'
 # a 100 000 byte header line (the importer reads the header into 512 bytes)
 { head -c 100000 /dev/zero | tr '\0' a; echo; echo "$GOOD"; } >"$TMP/header_huge.csv"
 bad header_huge 1 'header'
@@ -98,7 +97,7 @@ else
 fi
 # a 1 MB cohort_quarter cannot be indexed: 65 with the line, not a crash
 { echo "$H"; echo "$GOOD"; printf 'B02,%s,CPA1,A1,2024-01-01,500000,1000,,0,final\n' "$(big 9)"; } >"$TMP/mb_indexed.csv"
-bad mb_indexed 3 'index|size'
+bad mb_indexed 3 'index|size|malformed cohort_quarter'
 # a 1 MB needs list and a 1 MB offender_ref in otherwise good rows load
 { echo "$H"; printf 'BIGNEEDS,2024Q1,CPA1,A1,2024-01-05,500000,1000,%s,0,final\n' "$(big A)"
   printf '%s,2024Q1,CPA1,A1,2024-01-06,500000,1000,,0,final\n' "$(big R)"; } >"$TMP/mb_good.csv"
@@ -128,6 +127,12 @@ assert_eq 0 "$(q "SELECT count(*) FROM pbr.cohort_member
                                  coalesce(pcc_code, '') || needs || coalesce(outcome_status, '')) > 0")" \
 	"CR LF file: no '\\r' stored anywhere"
 sql -c "DELETE FROM pbr.cohort_member WHERE offender_ref IN ('W01', 'W02')" >/dev/null
+# a byte-order mark before the header: loads, and is not part of any value
+{ printf '\357\273\277%s\n' "$H"; echo "${GOOD/G01/BOM1}"; } >"$TMP/header_bom.csv"
+assert_exit 0 "$PBR" import cohort "$TMP/header_bom.csv"
+assert_eq "BOM1|2024Q1" "$(q "SELECT offender_ref, cohort_quarter FROM pbr.cohort_member WHERE offender_ref LIKE '%BOM1'")" \
+	"BOM file: the first field is exactly BOM1"
+sql -c "DELETE FROM pbr.cohort_member WHERE offender_ref = 'BOM1'" >/dev/null
 # a header and nothing else: nothing to load, not an error
 printf '%s\n' "$H" >"$TMP/header_only.csv"
 assert_exit 0 "$PBR" import cohort "$TMP/header_only.csv"
