@@ -44,10 +44,10 @@ struct run_opts {
 
 #define MAX_JOBS 32
 
-/* What one contract leaves to do after COMMIT. */
+/* What one contract leaves to do after COMMIT.  (Members ordered by size,
+ * so that the struct carries no padding to speak of.) */
 struct pending {
-	char contract[PBR_ID_MAX];
-	char statement_id[PBR_ID_MAX];
+	struct pbr_statement s;
 	struct pbr_outfile annex;
 	struct pbr_outfile xmlout;
 	char *xml;
@@ -55,16 +55,19 @@ struct pending {
 	const char *what;          /* "issued", "unchanged, reissued", "draft" */
 	int64_t members, rejected, binary, frequency, total, amount_due;
 	int64_t period_due, true_up;
-	bool has_true_up;
 	/* the statement as issued: by this run, or earlier (reissued) */
-	bool restatement;
 	int64_t issued_run_id;
+	char contract[PBR_ID_MAX];
+	char statement_id[PBR_ID_MAX];
+	char what_buf[PBR_ID_MAX + 64];
 	char issued_at[32];
+	char digest[65];
+	bool over_limit;           /* a dry run's rejects over the limit */
+	bool has_true_up;
+	bool restatement;
 	/* a new statement waiting for its ledger row (not in a dry run) */
 	bool to_record;
 	int seq;
-	char digest[65];
-	struct pbr_statement s;
 	int rc;                    /* what computing it returned */
 };
 
@@ -459,7 +462,8 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 			    const char *created_at, struct pending *pd)
 {
 	struct pbr_statement *s = &pd->s;
-	struct pbr_settle_opts so = { .quiet = false };
+	/* quiet: malformed quarters go to the unassigned file */
+	struct pbr_settle_opts so = { .quiet = true };
 	struct in_force f;
 	char name[PBR_ID_MAX + 16];
 	int rc;
@@ -472,7 +476,8 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 		return rc;
 	so.annex = pd->annex.f;
 	so.annex_name = pd->annex.final;
-	so.quiet = true;          /* malformed quarters: the unassigned file */
+	/* SPEC 7: a dry run writes its draft even over the reject limit */
+	so.over_limit = o->dry_run ? &pd->over_limit : NULL;
 	rc = pbr_settle(conn, contract, o->period, &so, s);
 	if (rc == 0 && s->members + s->rejected == 0 && !o->allow_empty)
 		rc = pbr_error(EX_DATAERR,
@@ -516,6 +521,10 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 			s->restatement = true;
 			snprintf(s->supersedes, sizeof s->supersedes, "%s", f.statement_id);
 			s->reason = strdup(o->reason ? o->reason : "draft");
+			if (s->reason == NULL) {
+				rc = pbr_error(EX_OSERR, "out of memory");
+				goto cleanup;
+			}
 			s->has_previous_total = true;
 			s->previous_total = f.total;
 			s->previous_period_due = f.period_due;
@@ -534,6 +543,14 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 		if (rc != 0)
 			goto cleanup;
 		pd->what = o->dry_run ? "draft" : s->restatement ? "restated" : "issued";
+		/* SPEC 7: a draft of a settled period is a restatement draft, and
+		 * the console says whether it would change anything */
+		if (o->dry_run && f.present) {
+			snprintf(pd->what_buf, sizeof pd->what_buf, "restatement draft of %s: %s",
+				 f.statement_id, unchanged(&f, s) ? "would change nothing" :
+				 "inputs changed, would restate it");
+			pd->what = pd->what_buf;
+		}
 		pd->restatement = s->restatement;
 		pd->issued_run_id = s->run_id;
 		snprintf(pd->issued_at, sizeof pd->issued_at, "%s", s->created_at);
@@ -708,7 +725,7 @@ static int publish(struct pending *pd)
 }
 
 static void print_table(const struct run_opts *o, const struct pending *pd,
-			size_t n, const struct run_files *rf)
+			size_t n)
 {
 	char b[32], f[32], t[32], u[32], a[32];
 	int64_t members = 0, rejected = 0, due = 0;
@@ -739,11 +756,33 @@ static void print_table(const struct run_opts *o, const struct pending *pd,
 	printf("%-12s %9" PRId64 " %8" PRId64 " %14s %14s %14s %14s %14s  %zu %s%s\n",
 	       "total", members, rejected, "", "", "", "", a, n,
 	       o->dry_run ? "draft" : "statement", n == 1 ? "" : "s");
+}
+
+/* After the files are in place: the notes and failures a run ends with. */
+static int report_end(const struct pending *pd, size_t n,
+		      const struct run_files *rf)
+{
+	char counts[512];
+	int rc = 0;
+
 	if (rf->unassigned_rows > 0)
 		fprintf(stderr, "pbr-settle: note: %" PRId64 " row%s of the settled CPAs %s a malformed cohort_quarter and belong%s to no cohort: listed in %s\n",
 			rf->unassigned_rows, rf->unassigned_rows == 1 ? "" : "s",
 			rf->unassigned_rows == 1 ? "has" : "have",
 			rf->unassigned_rows == 1 ? "s" : "", rf->unassigned.final);
+	for (size_t i = 0; i < n; i++) {
+		const struct pbr_statement *s = &pd[i].s;
+
+		if (!pd[i].over_limit)
+			continue;
+		pbr_format_reject_counts(s->rejects, ", ", counts, sizeof counts);
+		rc = pbr_error(EX_DATAERR,
+			       "%" PRId64 " of %" PRId64 " rows of cohort %s of contract %s rejected, over max_reject_ppm %" PRId64 " (%s); the draft and its annex %s are written so that the rows at fault can be seen",
+			       s->rejected, s->rejected + s->members, s->cohort,
+			       s->contract_id, s->tariff.max_reject_ppm, counts,
+			       pd[i].annex.final);
+	}
+	return rc;
 }
 
 /* SPEC 2: the malformed-quarter rows of the CPAs settled, to a temporary
@@ -868,8 +907,8 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 		rc = pbr_out_commit(&rf->manifest);
 	if (rc != 0)
 		return rc;
-	print_table(o, pd, n, rf);
-	return 0;
+	print_table(o, pd, n);
+	return report_end(pd, n, rf);
 }
 
 int cmd_run(int argc, char **argv)

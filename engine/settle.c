@@ -261,7 +261,7 @@ void pbr_format_reject_counts(const int64_t *counts, const char *sep,
 }
 
 static int check_rows(const struct pbr_statement *s,
-		      const struct pbr_cohort_result *r)
+		      const struct pbr_cohort_result *r, bool *over_limit)
 {
 	char counts[512];
 
@@ -271,6 +271,10 @@ static int check_rows(const struct pbr_statement *s,
 				 r->not_final, r->rows, s->cohort, s->contract_id);
 	if (!pbr_rejects_exceed(r->rejected, r->rows, s->tariff.max_reject_ppm))
 		return 0;
+	if (over_limit) {
+		*over_limit = true;
+		return 0;
+	}
 	pbr_format_reject_counts(r->count, ", ", counts, sizeof counts);
 	return pbr_error(EX_DATAERR,
 			 "%" PRId64 " of %" PRId64 " rows of cohort %s of contract %s rejected, over max_reject_ppm %" PRId64 " (%s); nothing written",
@@ -651,7 +655,7 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	else
 		rc = pbr_cohort_read(conn, s->cpa_code, &rules, opts->annex,
 				     opts->annex_name, &res);
-	if (rc != 0 || (rc = check_rows(s, &res)) != 0)
+	if (rc != 0 || (rc = check_rows(s, &res, opts->over_limit)) != 0)
 		goto cleanup;
 	memcpy(s->input_digest, res.input_digest, sizeof s->input_digest);
 	memcpy(s->annex_digest, res.annex_digest, sizeof s->annex_digest);

@@ -33,6 +33,10 @@ struct pbr_settle_opts {
 			   const struct pbr_rules *rules, void *arg,
 			   struct pbr_cohort_result *out);
 	void *read_cohort_arg;
+	/* When not NULL, rejects over max_reject_ppm do not fail: *over_limit
+	 * says so, and the caller fails after writing (a dry run's draft and
+	 * annex are written so that the rows at fault can be seen, SPEC 7). */
+	bool *over_limit;
 };
 
 /* Fills *s (zeroed by the caller) for contract_id and settlement period

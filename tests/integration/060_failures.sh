@@ -65,7 +65,13 @@ fails 65 "rejects over the limit" run --unsigned --period 2025Q4 --contract NORT
 assert_match 'UNKNOWN_NEED' "$(cat "$LAST_ERR")" "names UNKNOWN_NEED"
 assert_match 'PCC_OUTSIDE_CPA' "$(cat "$LAST_ERR")" "names PCC_OUTSIDE_CPA"
 assert_match '(^|[^0-9])2([^0-9]|$)' "$(cat "$LAST_ERR")" "gives the rejected count (2)"
-fails 65 "rejects over the limit, dry run" run --period 2025Q4 --contract NORTH --out "$TMP/out6" --dry-run
+# a dry run writes its draft and annex anyway, then exits 65 (SPEC 7; 750)
+n=$((n + 1))
+mkdir -p "$TMP/out6"
+assert_exit 65 "$PBR" run --period 2025Q4 --contract NORTH --out "$TMP/out6" --dry-run
+assert_one_line "$LAST_ERR" "rejects over the limit, dry run: one line on stderr"
+assert_true "rejects over the limit, dry run: the draft is written" test -s "$TMP/out6/NORTH-2025Q4-draft.xml"
+assert_eq 0 "$(ledger)" "rejects over the limit, dry run: nothing recorded"
 # exactly at the limit (200000 ppm): 2 000 000 > 2 000 000 is false -> runs
 sql -c "UPDATE pbr.tariff SET max_reject_ppm = 200000" >/dev/null
 mkdir -p "$TMP/limit" "$TMP/zero" "$TMP/good"
