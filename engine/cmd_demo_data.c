@@ -691,22 +691,25 @@ static int insert_members(PGconn *conn, const struct demo_opts *o,
 	struct gen_params g;
 	PGresult *res = NULL;
 	char *sql = NULL;
-	int rc = -1;
+	int rc;
 
+	/* each failure exits with the code its message was printed with */
 	memset(&g, 0, sizeof g);
 	if (build_params(&g, o) != 0) {
-		pbr_error(EX_SOFTWARE, "demo-data: reference arrays too long");
+		rc = pbr_error(EX_SOFTWARE, "demo-data: reference arrays too long");
 		goto cleanup;
 	}
 	sql = join_sql();
 	if (sql == NULL) {
-		pbr_error(EX_OSERR, "demo-data: out of memory for the generator");
+		rc = pbr_error(EX_OSERR, "demo-data: out of memory for the generator");
 		goto cleanup;
 	}
 	res = pbr_db_query(conn, "demo-data: generating pbr.cohort_member rows",
 			   sql, 10, g.values);
-	if (res == NULL)
+	if (res == NULL) {
+		rc = pbr_db_failure_code(conn);
 		goto cleanup;
+	}
 	*rows = strtoll(PQcmdTuples(res), NULL, 10);
 	rc = 0;
 cleanup:
@@ -719,6 +722,7 @@ cleanup:
 static int load_all(PGconn *conn, const struct demo_opts *o, long long *rows)
 {
 	PGresult *res;
+	int rc;
 
 	if (pbr_db_exec(conn, "demo-data: starting the transaction",
 			"BEGIN") != 0)
@@ -736,8 +740,11 @@ static int load_all(PGconn *conn, const struct demo_opts *o, long long *rows)
 	if (pbr_db_exec(conn, "demo-data: emptying pbr.cohort_member",
 			"DELETE FROM pbr.cohort_member") != 0)
 		goto fail;
-	if (insert_members(conn, o, rows) != 0)
-		goto fail;
+	if ((rc = insert_members(conn, o, rows)) != 0) {
+		res = PQexec(conn, "ROLLBACK");
+		PQclear(res);
+		return rc;
+	}
 	if (pbr_db_exec(conn, "demo-data: analysing pbr.cohort_member",
 			"ANALYZE pbr.cohort_member") != 0)
 		goto fail;

@@ -82,22 +82,25 @@ static int print_csv(const PGresult *res)
 
 static void print_text(const PGresult *res)
 {
-	char t[32], a[32];
+	char t[32], a[32], ht[24], ha[24];
 	int64_t v;
 
+	/* "£" and "…" on a UTF-8 console only (util.h) */
+	snprintf(ht, sizeof ht, "total %s", pbr_pound());
+	snprintf(ha, sizeof ha, "amount due %s", pbr_pound());
 	printf("%-22s %-6s %-7s %-3s %-11s %-10s %14s %14s  %-20s %s\n", "statement",
-	       "run", "cohort", "seq", "kind", "status", "total £", "amount due £",
+	       "run", "cohort", "seq", "kind", "status", ht, ha,
 	       "created (UTC)", "input digest");
 	for (int i = 0; i < PQntuples(res); i++) {
 		pbr_parse_int64(PQgetvalue(res, i, 7), &v);
 		pbr_format_pounds(v, t, sizeof t);
 		pbr_parse_int64(PQgetvalue(res, i, 8), &v);
 		pbr_format_pounds(v, a, sizeof a);
-		printf("%-22s %-6s %-7s %-3s %-11s %-10s %14s %14s  %-20s %.12s…\n",
+		printf("%-22s %-6s %-7s %-3s %-11s %-10s %14s %14s  %-20s %.12s%s\n",
 		       PQgetvalue(res, i, 12), PQgetvalue(res, i, 0),
 		       PQgetvalue(res, i, 3), PQgetvalue(res, i, 4),
 		       PQgetvalue(res, i, 5), PQgetvalue(res, i, 6), t, a,
-		       PQgetvalue(res, i, 11), PQgetvalue(res, i, 9));
+		       PQgetvalue(res, i, 11), PQgetvalue(res, i, 9), pbr_ellipsis());
 	}
 	printf("%d statement%s\n", PQntuples(res), PQntuples(res) == 1 ? "" : "s");
 }

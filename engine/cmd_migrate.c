@@ -83,9 +83,10 @@ static int apply_one(PGconn *conn, const char *dir, const char *file,
 		if (strcmp(PQgetvalue(res, 0, 1), hex) != 0 ||
 		    strcmp(PQgetvalue(res, 0, 0), file) != 0)
 			rc = pbr_error(EX_DATAERR,
-				       "migration %s was applied as %s (sha256 %.12s…) and has since changed (sha256 %.12s…); add a new migration instead",
+				       "migration %s was applied as %s (sha256 %.12s%s) and has since changed (sha256 %.12s%s); add a new migration instead",
 				       path, PQgetvalue(res, 0, 0),
-				       PQgetvalue(res, 0, 1), hex);
+				       PQgetvalue(res, 0, 1), pbr_ellipsis(), hex,
+				       pbr_ellipsis());
 		goto cleanup;
 	}
 	PQclear(res);

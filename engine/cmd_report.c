@@ -420,17 +420,11 @@ static int read_statement(const char *path, xmlDocPtr *out)
 	*out = NULL;
 	if (path == NULL)
 		return EX_USAGE;
-	switch (pbr_read_file(path, SIZE_MAX, &buf, &len)) {
-	case PBR_READ_OK:
-		break;
-	case PBR_READ_CANNOT_OPEN:
-		return pbr_error(EX_NOINPUT, "report: cannot open %s: %s", path, strerror(errno));
-	case PBR_READ_NOT_REGULAR:
-	case PBR_READ_TOO_BIG:
-		return pbr_error(EX_NOINPUT, "report: %s is not a regular file", path);
-	case PBR_READ_FAILED:
-		return pbr_error(EX_IOERR, "report: cannot read %s: %s", path, strerror(errno));
-	}
+	enum pbr_read_status rs = pbr_read_file(path, SIZE_MAX, &buf, &len);
+
+	/* the same code as every command for the same condition */
+	if (rs != PBR_READ_OK)
+		return pbr_read_failure(rs, path, SIZE_MAX);
 	code = parse_statement_buffer(path, buf, len, out);
 	free(buf);
 	return code;

@@ -37,7 +37,7 @@ struct run_opts {
 	const char *out;
 	char *contracts[MAX_CONTRACTS];
 	size_t ncontracts;
-	bool dry_run, restate, no_wait, unsigned_ok, allow_empty;
+	bool dry_run, restate, no_wait, unsigned_ok, allow_empty, quiet, help;
 	const char *reason, *key, *cert;
 	int jobs;
 };
@@ -91,6 +91,36 @@ struct run_files {
 
 /* ---- options ------------------------------------------------------------ */
 
+static const char run_help[] =
+	"Usage: pbr-settle run --period P --out DIR [--contract ID]... [--dry-run]\n"
+	"           [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM | --unsigned]\n"
+	"           [--allow-empty] [--no-wait] [--jobs N] [--quiet]\n"
+	"\n"
+	"Settles cohort P-7 of every contract that holds it (or the --contract\n"
+	"ones) and writes <contract>-<period>-<seq>.xml and its -annex.csv into\n"
+	"DIR, the run manifest <period>-run.xml (count and control sum of\n"
+	"AmountDuePence) and <period>-unassigned.csv (rows whose cohort_quarter\n"
+	"is malformed), and records the statements in the ledger.\n"
+	"\n"
+	"  --period P           settlement period, e.g. 2025Q4 (settles cohort 2024Q1);\n"
+	"                       a period that has not begun is refused (65)\n"
+	"  --out DIR            an existing directory\n"
+	"  --contract ID        only this contract (repeatable)\n"
+	"  --dry-run            write DRAFT statements, record nothing; written even\n"
+	"                       when rejects exceed the limit (then exit 65)\n"
+	"  --restate --reason TEXT\n"
+	"                       supersede the statement in force when inputs changed\n"
+	"  --sign-key PEM --sign-cert PEM\n"
+	"                       sign the statements and the manifest (XMLDSig)\n"
+	"  --unsigned           issue FINAL statements unsigned, on purpose\n"
+	"  --allow-empty        settle a cohort with no rows at all (else 65)\n"
+	"  --no-wait            exit 75 instead of waiting for another run's lock\n"
+	"  --jobs N             compute N contracts at once (1 to 32)\n"
+	"  --quiet              no progress and no table (errors and notes stay)\n"
+	"  --help               this text\n"
+	"\n"
+	"Progress (rows read, rows/s) shows on stderr when it is a terminal.\n";
+
 static int usage(const char *why)
 {
 	return pbr_error(EX_USAGE, "run: %s (usage: pbr-settle run --period P --out DIR [--contract ID]... [--dry-run] [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM | --unsigned] [--allow-empty] [--no-wait] [--jobs N])",
@@ -122,6 +152,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "sign-cert", required_argument, NULL, 'C' },
 		{ "unsigned", no_argument, NULL, 'U' },
 		{ "allow-empty", no_argument, NULL, 'E' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
 		{ "no-wait", no_argument, NULL, 'n' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
@@ -150,6 +182,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'C': o->cert = optarg; break;
 		case 'U': o->unsigned_ok = true; break;
 		case 'E': o->allow_empty = true; break;
+		case 'q': o->quiet = true; break;
+		case 'h': o->help = true; return 0;
 		case 'n': o->no_wait = true; break;
 		case 'j': {
 			int64_t j;
@@ -215,11 +249,79 @@ static int check_files(const struct run_opts *o)
 				 o->out);
 	if (access(o->out, W_OK | X_OK) != 0)
 		return pbr_error(EX_CANTCREAT, "output directory %.256s is not writable", o->out);
+	/* the same code as every command for an input file: 66 when it
+	 * cannot be read or is not a regular file */
 	if (o->key && access(o->key, R_OK) != 0)
 		return pbr_error(EX_NOINPUT, "cannot read signing key %s", o->key);
+	if (o->key && (stat(o->key, &st) != 0 || !S_ISREG(st.st_mode)))
+		return pbr_error(EX_NOINPUT, "signing key %s is not a regular file", o->key);
 	if (o->cert && access(o->cert, R_OK) != 0)
 		return pbr_error(EX_NOINPUT, "cannot read signing certificate %s", o->cert);
+	if (o->cert && (stat(o->cert, &st) != 0 || !S_ISREG(st.st_mode)))
+		return pbr_error(EX_NOINPUT, "signing certificate %s is not a regular file", o->cert);
 	return 0;
+}
+
+/* ---- progress on a terminal (SPEC 9) ------------------------------------ */
+
+/* Rows read and rows/s on stderr, after each contract, at most five times
+ * a second; only when stderr is a terminal and not --quiet.  Workers share
+ * it under its lock. */
+static struct {
+	pthread_mutex_t lock;
+	bool on, shown;
+	char period[8];
+	struct timespec start, last;
+	int64_t rows;
+	size_t done, total;
+} progress = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int64_t ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - t->tv_sec) * 1000 +
+	       (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void progress_start(const struct run_opts *o, size_t total)
+{
+	progress.on = !o->quiet && isatty(STDERR_FILENO);
+	progress.total = total;
+	snprintf(progress.period, sizeof progress.period, "%s", o->period_text);
+	clock_gettime(CLOCK_MONOTONIC, &progress.start);
+	progress.last = progress.start;
+}
+
+static void progress_add(int64_t rows)
+{
+	int64_t ms;
+
+	if (!progress.on)
+		return;
+	pthread_mutex_lock(&progress.lock);
+	progress.rows += rows;
+	progress.done++;
+	if (progress.done == progress.total || ms_since(&progress.last) >= 200) {
+		ms = ms_since(&progress.start);
+		fprintf(stderr, "\r%s: %zu of %zu contracts, %" PRId64 " rows read, %" PRId64 " rows/s   ",
+			progress.period, progress.done, progress.total, progress.rows,
+			ms > 0 ? progress.rows * 1000 / ms : progress.rows);
+		fflush(stderr);
+		clock_gettime(CLOCK_MONOTONIC, &progress.last);
+		progress.shown = true;
+	}
+	pthread_mutex_unlock(&progress.lock);
+}
+
+/* Ends the progress line, so that what follows starts on a line of its own. */
+static void progress_end(void)
+{
+	if (progress.shown)
+		fputc('\n', stderr);
+	progress.shown = false;
+	progress.on = false;
 }
 
 /* ---- database steps ----------------------------------------------------- */
@@ -333,9 +435,10 @@ static int refuse_change(const struct in_force *f, const struct pbr_statement *s
 	what[0] = '\0';
 	if (strcmp(f->input_digest, s->input_digest) != 0)
 		n += (size_t)snprintf(what + n, sizeof what - n,
-				      "input digest %.12s… -> %.12s…, members %" PRId64 " -> %" PRId64 ", rejected %" PRId64 " -> %" PRId64,
-				      f->input_digest, s->input_digest, f->members,
-				      s->members, f->rejected, s->rejected);
+				      "input digest %.12s%s -> %.12s%s, members %" PRId64 " -> %" PRId64 ", rejected %" PRId64 " -> %" PRId64,
+				      f->input_digest, pbr_ellipsis(), s->input_digest,
+				      pbr_ellipsis(), f->members, s->members, f->rejected,
+				      s->rejected);
 	if (strcmp(f->tariff_version, s->tariff_version) != 0)
 		n += (size_t)snprintf(what + n, sizeof what - n, "%stariff %s -> %s",
 				      n ? "; " : "", f->tariff_version, s->tariff_version);
@@ -422,8 +525,8 @@ static int note_reconciliation(PGconn *conn, const struct pbr_statement *s,
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
 	if (PQntuples(res) == 1)
-		fprintf(stderr, "pbr-settle: note: the %d annual reconciliation in %s pooled a superseded statement of period %s; restate period %s next\n",
-			cohort / 4, PQgetvalue(res, 0, 0), s->period, q4);
+		pbr_note("the %d annual reconciliation in %s pooled a superseded statement of period %s; restate period %s next",
+			 cohort / 4, PQgetvalue(res, 0, 0), s->period, q4);
 	PQclear(res);
 	return 0;
 }
@@ -479,6 +582,8 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 	/* SPEC 7: a dry run writes its draft even over the reject limit */
 	so.over_limit = o->dry_run ? &pd->over_limit : NULL;
 	rc = pbr_settle(conn, contract, o->period, &so, s);
+	if (rc == 0)
+		progress_add(s->members + s->rejected);
 	if (rc == 0 && s->members + s->rejected == 0 && !o->allow_empty)
 		rc = pbr_error(EX_DATAERR,
 			       "cohort %s of contract %s has no rows at all in CPA %s (a missing feed?); nothing written; --allow-empty settles it at zero",
@@ -499,8 +604,7 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 			goto cleanup;
 		}
 		if (o->restate)
-			fprintf(stderr, "pbr-settle: note: inputs of %s unchanged; nothing to restate\n",
-				f.statement_id);
+			pbr_note("inputs of %s unchanged; nothing to restate", f.statement_id);
 		snprintf(pd->statement_id, sizeof pd->statement_id, "%s", f.statement_id);
 		pd->xml = f.xml;
 		pd->xml_len = strlen(f.xml);
@@ -727,12 +831,17 @@ static int publish(struct pending *pd)
 static void print_table(const struct run_opts *o, const struct pending *pd,
 			size_t n)
 {
-	char b[32], f[32], t[32], u[32], a[32];
+	static const char *const money[] = { "binary", "frequency", "total",
+					     "true-up", "amount due" };
+	char b[32], f[32], t[32], u[32], a[32], h[5][24];
 	int64_t members = 0, rejected = 0, due = 0;
 
+	if (o->quiet)
+		return;
+	for (int i = 0; i < 5; i++)
+		snprintf(h[i], sizeof h[i], "%s %s", money[i], pbr_pound());
 	printf("%-12s %9s %8s %14s %14s %14s %14s %14s  %s\n", "contract",
-	       "members", "rejected", "binary £", "frequency £", "total £",
-	       "true-up £", "amount due £", "statement");
+	       "members", "rejected", h[0], h[1], h[2], h[3], h[4], "statement");
 	for (size_t i = 0; i < n; i++) {
 		pbr_format_pounds(pd[i].binary, b, sizeof b);
 		pbr_format_pounds(pd[i].frequency, f, sizeof f);
@@ -766,10 +875,10 @@ static int report_end(const struct pending *pd, size_t n,
 	int rc = 0;
 
 	if (rf->unassigned_rows > 0)
-		fprintf(stderr, "pbr-settle: note: %" PRId64 " row%s of the settled CPAs %s a malformed cohort_quarter and belong%s to no cohort: listed in %s\n",
-			rf->unassigned_rows, rf->unassigned_rows == 1 ? "" : "s",
-			rf->unassigned_rows == 1 ? "has" : "have",
-			rf->unassigned_rows == 1 ? "s" : "", rf->unassigned.final);
+		pbr_note("%" PRId64 " row%s of the settled CPAs %s a malformed cohort_quarter and belong%s to no cohort: listed in %s",
+			 rf->unassigned_rows, rf->unassigned_rows == 1 ? "" : "s",
+			 rf->unassigned_rows == 1 ? "has" : "have",
+			 rf->unassigned_rows == 1 ? "s" : "", rf->unassigned.final);
 	for (size_t i = 0; i < n; i++) {
 		const struct pbr_statement *s = &pd[i].s;
 
@@ -879,6 +988,7 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 	PQclear(res);
 	if (rc != 0)
 		return rc;
+	progress_start(o, n);
 	rc = compute_all(conn, o, ids, n, pd, run_id, created_at);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = record_contract(conn, o, &pd[i]);
@@ -907,6 +1017,7 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 		rc = pbr_out_commit(&rf->manifest);
 	if (rc != 0)
 		return rc;
+	progress_end();
 	print_table(o, pd, n);
 	return report_end(pd, n, rf);
 }
@@ -927,6 +1038,10 @@ int cmd_run(int argc, char **argv)
 			return cmd_run_month(argc, argv);
 	memset(&rf, 0, sizeof rf);
 	rc = parse_opts(argc, argv, &o);
+	if (rc == 0 && o.help) {
+		fputs(run_help, stdout);
+		return 0;
+	}
 	if (rc == 0)
 		rc = check_not_begun(&o);
 	if (rc == 0)
@@ -952,8 +1067,8 @@ int cmd_run(int argc, char **argv)
 		char cohort[8];
 
 		pbr_quarter_format(o.period - 7, cohort);
-		fprintf(stderr, "pbr-settle: no contract covers cohort %s (period %s); nothing to settle\n",
-			cohort, o.period_text);
+		pbr_note("no contract covers cohort %s (period %s); nothing to settle",
+			 cohort, o.period_text);
 		goto cleanup;
 	}
 	pd = calloc(n, sizeof *pd);
@@ -963,6 +1078,7 @@ int cmd_run(int argc, char **argv)
 	}
 	rc = run_all(conn, &o, ids, n, pd, &rf);
 cleanup:
+	progress_end();
 	pbr_out_abort(&rf.unassigned);
 	pbr_out_abort(&rf.manifest);
 	for (size_t i = 0; pd && i < n; i++) {

@@ -238,8 +238,15 @@ static int print_table(const struct sim_opts *o, const struct pbr_tariff_file *t
 		       zbuf(b->tariff.significance_z_milli, 1),
 		       pbr_binary_mode_name(b->tariff.binary_mode));
 	}
-	printf("%-12s %-16s %16s %16s %16s\n", "contract", "area", "now £", "draft £",
-	       "difference £");
+	{
+		char h[3][24];
+
+		/* "£" on a UTF-8 console only (util.h) */
+		snprintf(h[0], sizeof h[0], "now %s", pbr_pound());
+		snprintf(h[1], sizeof h[1], "draft %s", pbr_pound());
+		snprintf(h[2], sizeof h[2], "difference %s", pbr_pound());
+		printf("%-12s %-16s %16s %16s %16s\n", "contract", "area", h[0], h[1], h[2]);
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct pbr_statement *a = &sm[i].now, *b = &sm[i].draft;
 

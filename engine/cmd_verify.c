@@ -524,21 +524,12 @@ static char *read_file(const char *path, size_t *len, int *rc)
 {
 	char *buf = NULL;
 
-	switch (pbr_read_file(path, MAX_STATEMENT_BYTES, &buf, len)) {
-	case PBR_READ_OK:
+	enum pbr_read_status rs = pbr_read_file(path, MAX_STATEMENT_BYTES, &buf, len);
+
+	if (rs == PBR_READ_OK)
 		return buf;
-	case PBR_READ_CANNOT_OPEN:
-		*rc = pbr_error(EX_NOINPUT, "cannot open %s: %s", path, strerror(errno));
-		break;
-	case PBR_READ_NOT_REGULAR:
-	case PBR_READ_TOO_BIG:
-		*rc = pbr_error(EX_DATAERR, "%s: not a regular file of at most %ld bytes",
-				path, MAX_STATEMENT_BYTES);
-		break;
-	case PBR_READ_FAILED:
-		*rc = pbr_error(EX_IOERR, "cannot read %s", path);
-		break;
-	}
+	/* the same code as every command for the same condition */
+	*rc = pbr_read_failure(rs, path, MAX_STATEMENT_BYTES);
 	return NULL;
 }
 

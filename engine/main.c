@@ -1,17 +1,17 @@
 /*
  * main.c - pbr-settle: command dispatch, --help, --version, --db.
  */
-#include "cmd_demo_data.h"
-#include "cmd_report.h"
 #include "commands.h"
 #include "db.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char usage_text[] =
 	"Usage: pbr-settle [--db CONNINFO] COMMAND [OPTIONS]\n"
+	"       pbr-settle COMMAND --help | --help | -V | --version\n"
 	"\n"
 	"Settles payment-by-results rehabilitation contracts from PostgreSQL\n"
 	"and writes signed, auditable XML settlement statements.\n"
@@ -20,7 +20,8 @@ static const char usage_text[] =
 	"  migrate                              apply migrations/ (checksummed)\n"
 	"  run --period P --out DIR [--contract ID]... [--dry-run]\n"
 	"      [--restate --reason TEXT] [--sign-key PEM --sign-cert PEM | --unsigned]\n"
-	"      [--no-wait] [--jobs N]           settle cohort P-7 of every contract\n"
+	"      [--allow-empty] [--no-wait] [--jobs N] [--quiet]\n"
+	"                                       settle cohort P-7 of every contract\n"
 	"                                       (FINAL statements are signed unless --unsigned)\n"
 	"  run --month YYYY-MM --out DIR ...    the same options: monthly fee-for-service\n"
 	"                                       statements of every contract billed (SPEC 11)\n"
@@ -28,7 +29,8 @@ static const char usage_text[] =
 	"                                       XSD + signatures + ledger + recompute from the database\n"
 	"  certify FILE.xml --sign-key PEM --sign-cert PEM --out FILE\n"
 	"                                       an independent validator countersigns\n"
-	"  import cohort FILE.csv               COPY a feed into pbr.cohort_member\n"
+	"  import cohort|volumes|kpis FILE.csv [--dry-run] [--again]\n"
+	"                                       load a feed, all or nothing\n"
 	"  demo-data --members N [--seed S]     deterministic synthetic data set\n"
 	"  report FILE.xml --format html|csv --out FILE [--cert PEM]\n"
 	"  report --pcc CODE --from P1 --to P2 --format html|csv --out FILE\n"
@@ -41,28 +43,40 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  --db CONNINFO   libpq connection string (default: PGHOST, PGDATABASE, ...)\n"
-	"  --help          this text\n"
-	"  --version       the engine version\n"
+	"  --help          this text; COMMAND --help for one command\n"
+	"  -V, --version   the engine version\n"
 	"\n"
-	"Exit codes (sysexits.h): 0 ok, 1 verify mismatch, 64 usage, 65 data,\n"
-	"66 missing input, 69 database unavailable, 70 internal, 73 cannot create\n"
-	"output, 74 I/O error, 75 lock held.\n";
+	"Exit codes (sysexits.h), the same in every command: 0 ok, 1 verify\n"
+	"mismatch, 64 usage (a malformed --period, --contract or --db included),\n"
+	"65 data, 66 missing or unreadable input file (a directory included),\n"
+	"69 database unavailable, 70 internal error, 71 system error (out of\n"
+	"memory, no thread, no clock), 73 cannot create output, 74 I/O error,\n"
+	"75 lock held, 77 not permitted.\n";
+
+/* Help of the commands whose own parser has no --help (no options). */
+static const char migrate_help[] =
+	"Usage: pbr-settle migrate\n"
+	"\n"
+	"Applies migrations/NNNN_name.sql in order, each once, in its own\n"
+	"transaction, and records its SHA-256; a migration that changed after it\n"
+	"was applied is refused (add a new one instead).\n";
 
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	const char *help;   /* NULL: the command answers --help itself */
 };
 
 static const struct command commands[] = {
-	{ "migrate", cmd_migrate },
-	{ "run", cmd_run },
-	{ "verify", cmd_verify },
-	{ "certify", cmd_certify },
-	{ "import", cmd_import },
-	{ "demo-data", cmd_demo_data },
-	{ "report", cmd_report },
-	{ "history", cmd_history },
-	{ "simulate", cmd_simulate },
+	{ "migrate", cmd_migrate, migrate_help },
+	{ "run", cmd_run, NULL },
+	{ "verify", cmd_verify, NULL },
+	{ "certify", cmd_certify, NULL },
+	{ "import", cmd_import, NULL },
+	{ "demo-data", cmd_demo_data, NULL },
+	{ "report", cmd_report, NULL },
+	{ "history", cmd_history, NULL },
+	{ "simulate", cmd_simulate, NULL },
 };
 
 /* Takes --db CONNINFO / --db=CONNINFO out of argv, wherever it stands. */
@@ -83,11 +97,31 @@ static int take_db_option(int *argc, char **argv)
 	}
 	*argc = out;
 	argv[out] = NULL;
+	/* A malformed string is a usage error (64).  libpq's message could
+	 * quote a password, so say only that it is malformed. */
+	if (pbr_conninfo && *pbr_conninfo) {
+		char *err = NULL;
+		PQconninfoOption *opts = PQconninfoParse(pbr_conninfo, &err);
+
+		PQfreemem(err);
+		if (opts == NULL)
+			return pbr_error(EX_USAGE, "--db is not a valid connection string (not shown: it may hold a password)");
+		PQconninfoFree(opts);
+	}
 	return 0;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
 }
 
 int main(int argc, char **argv)
 {
+	pbr_console_init();
 	if (take_db_option(&argc, argv) != 0)
 		return EX_USAGE;
 	if (argc < 2) {
@@ -99,12 +133,18 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("pbr-settle %s\n", PBR_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
-	return pbr_error(EX_USAGE, "unknown command '%s' (try --help)", argv[1]);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		if (commands[i].help && wants_help(argc - 1, argv + 1)) {
+			fputs(commands[i].help, stdout);
+			return 0;
+		}
+		return commands[i].fn(argc - 1, argv + 1);
+	}
+	return pbr_error(EX_USAGE, "unknown command '%.40s' (try --help)", argv[1]);
 }

@@ -5,6 +5,7 @@
  */
 #include "util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <limits.h>
@@ -37,6 +38,42 @@ void pbr_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void pbr_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PBR_PROGRAM ": note: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int console_utf8;
+
+void pbr_console_init(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *v = NULL;
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0] && v == NULL; i++) {
+		v = getenv(vars[i]);
+		if (v && *v == '\0')
+			v = NULL;
+	}
+	console_utf8 = v && (strcasestr(v, "UTF-8") || strcasestr(v, "UTF8"));
+}
+
+const char *pbr_pound(void)
+{
+	return console_utf8 ? "\xC2\xA3" : "GBP";
+}
+
+const char *pbr_ellipsis(void)
+{
+	return console_utf8 ? "\xE2\x80\xA6" : "...";
+}
+
 enum pbr_read_status pbr_read_file(const char *path, size_t max, char **buf,
 				   size_t *len)
 {
@@ -67,6 +104,27 @@ enum pbr_read_status pbr_read_file(const char *path, size_t max, char **buf,
 	}
 	fclose(f);
 	return rs;
+}
+
+int pbr_read_failure(enum pbr_read_status rs, const char *path, size_t max)
+{
+	int e = errno;
+
+	switch (rs) {
+	case PBR_READ_OK:
+		break;
+	case PBR_READ_CANNOT_OPEN:
+		return pbr_error(EX_NOINPUT, "cannot open %s: %s", path, strerror(e));
+	case PBR_READ_NOT_REGULAR:
+		return pbr_error(EX_NOINPUT, "%s is not a regular file", path);
+	case PBR_READ_TOO_BIG:
+		return pbr_error(EX_DATAERR, "%s is too large (at most %zu bytes)", path, max);
+	case PBR_READ_FAILED:
+		if (e == ENOMEM)
+			return pbr_error(EX_OSERR, "out of memory reading %s", path);
+		return pbr_error(EX_IOERR, "cannot read %s: %s", path, strerror(e));
+	}
+	return 0;
 }
 
 const char *pbr_datadir(void)

@@ -27,6 +27,17 @@ int pbr_error(int code, const char *fmt, ...)
 /* Prints "pbr-settle: warning: <message>\n" on stderr. */
 void pbr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Prints "pbr-settle: note: <message>\n" on stderr: information the
+ * person running the command should see, not a failure. */
+void pbr_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The console's character set, from LC_ALL, LC_CTYPE or LANG (the first
+ * set): call once from main.  The process locale itself is not changed. */
+void pbr_console_init(void);
+/* "£" and "…" on a UTF-8 console, else "GBP" and "..." (plain ASCII). */
+const char *pbr_pound(void);
+const char *pbr_ellipsis(void);
+
 /* Why pbr_read_file failed. */
 enum pbr_read_status {
 	PBR_READ_OK = 0,
@@ -40,6 +51,12 @@ enum pbr_read_status {
  * NUL-terminated buffer. */
 enum pbr_read_status pbr_read_file(const char *path, size_t max, char **buf,
 				   size_t *len);
+
+/* One line for a failed pbr_read_file, with the code every command uses
+ * for it: 66 cannot open or not a regular file (a directory, a device),
+ * 65 larger than max bytes, 74 a read error, 71 out of memory.  Returns
+ * the code. */
+int pbr_read_failure(enum pbr_read_status rs, const char *path, size_t max);
 
 /* Directory holding schemas/ and reports/: $PBR_DATADIR, else
  * <exe>/../share/pbr-settle when installed, else the source tree (the
