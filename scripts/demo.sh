@@ -21,10 +21,12 @@ stop() { "$SRC/tests/cluster.sh" stop "$DEMO" >/dev/null 2>&1 || true; }
 trap stop EXIT
 
 mkdir -p "$DEMO"
+# DEMO/env names the demo's database (PGHOST, PGPORT, PGUSER=postgres,
+# PGDATABASE=pbr_demo), so that what the demo prints works as printed
+echo pbr_demo >"$DEMO/dbname"
 "$SRC/tests/cluster.sh" start "$DEMO" >/dev/null
 # shellcheck disable=SC1091
 . "$DEMO/env"
-export PGDATABASE=pbr_demo
 psql -qAt -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'pbr_demo'" | grep -q 1 ||
 	createdb pbr_demo
 
@@ -111,5 +113,7 @@ echo "Statements:  $OUT"
 echo "Reports:     $REPORTS/index.html  (every statement, its amount due and verdict; open in a browser)"
 echo "PCC views:   $REPORTS/pcc-GMP.html, $REPORTS/pcc-MET.html"
 echo "Signing key: $KEYS/signing-cert.pem (demo only)"
-echo "Ledger:      PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=pbr_demo $PBR history"
-echo "(the cluster is stopped; start it again with: tests/cluster.sh start $DEMO)"
+echo "The cluster is stopped now.  To look at the ledger, start it again and"
+echo "use the demo's environment (PGHOST, PGPORT, PGUSER, PGDATABASE):"
+echo "  $SRC/tests/cluster.sh start $DEMO && . $DEMO/env && $PBR history"
+echo "  $SRC/tests/cluster.sh stop $DEMO"

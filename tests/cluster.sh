@@ -3,6 +3,7 @@
 #
 #   tests/cluster.sh start DIR   create (if missing) and start a cluster in
 #                                DIR/data; writes DIR/env to be sourced
+#                                (PGDATABASE: DIR/dbname when there, else postgres)
 #   tests/cluster.sh stop DIR    stop it (pg_ctl -m fast)
 #   tests/cluster.sh status DIR  exit 0 when it is running
 #
@@ -137,8 +138,11 @@ EOF
 			start >/dev/null ||
 			die "pg_ctl start failed, see $dir/log/postgres.log"
 	fi
-	printf 'export PGHOST=%q PGPORT=%q PGUSER=postgres PGDATABASE=postgres\n' \
-		"$sock" "$port" >"$dir/env"
+	# DIR/dbname, when there, names the database env points at (the demo's)
+	local db=postgres
+	[ -s "$dir/dbname" ] && db=$(cat "$dir/dbname")
+	printf 'export PGHOST=%q PGPORT=%q PGUSER=postgres PGDATABASE=%q\n' \
+		"$sock" "$port" "$db" >"$dir/env"
 }
 
 cmd_stop() {
