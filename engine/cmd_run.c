@@ -391,7 +391,8 @@ static int load_in_force(PGconn *conn, const char *contract,
 		" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2",
 		2, params);
-	int64_t v;
+	int64_t v = 0;
+	int bad = 0;
 
 	memset(f, 0, sizeof *f);
 	if (res == NULL)
@@ -399,24 +400,27 @@ static int load_in_force(PGconn *conn, const char *contract,
 	if (PQntuples(res) == 1) {
 		f->present = true;
 		snprintf(f->statement_id, sizeof f->statement_id, "%s", PQgetvalue(res, 0, 0));
-		pbr_parse_int64(PQgetvalue(res, 0, 1), &v);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 1), &v);
 		f->seq = (int)v;
 		snprintf(f->input_digest, sizeof f->input_digest, "%s", PQgetvalue(res, 0, 2));
 		snprintf(f->annex_digest, sizeof f->annex_digest, "%s", PQgetvalue(res, 0, 3));
 		f->tariff_version = strdup(PQgetvalue(res, 0, 4));
 		f->recon_basis = strdup(PQgetvalue(res, 0, 5));
 		f->xml = strdup(PQgetvalue(res, 0, 6));
-		pbr_parse_int64(PQgetvalue(res, 0, 7), &f->total);
-		pbr_parse_int64(PQgetvalue(res, 0, 8), &f->period_due);
-		pbr_parse_int64(PQgetvalue(res, 0, 9), &f->members);
-		pbr_parse_int64(PQgetvalue(res, 0, 10), &f->rejected);
-		pbr_parse_int64(PQgetvalue(res, 0, 11), &f->amount_due);
-		pbr_parse_int64(PQgetvalue(res, 0, 12), &f->run_id);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 7), &f->total);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 8), &f->period_due);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 9), &f->members);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 10), &f->rejected);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 11), &f->amount_due);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 12), &f->run_id);
 		snprintf(f->created_at, sizeof f->created_at, "%s", PQgetvalue(res, 0, 13));
 	}
 	PQclear(res);
 	if (f->present && (!f->tariff_version || !f->recon_basis || !f->xml))
 		return pbr_error(EX_OSERR, "out of memory");
+	if (bad)
+		return pbr_error(EX_SOFTWARE, "the ledger row of %s holds a figure that is not an integer",
+				 f->statement_id);
 	return 0;
 }
 
