@@ -36,4 +36,14 @@ echo "memcheck: verify $(basename "$f")"
 echo "memcheck: report"
 "${VG[@]}" "$PBR" report "$f" --format html --out "$DIR/out/r.html" 2>"$DIR/report.err" ||
 	{ cat "$DIR/report.err"; exit 1; }
+echo "memcheck: import (a refused file, then a good one)"
+cpa=$(psql -X -qAt -c "SELECT min(code) FROM pbr.cpa")
+H=offender_ref,cohort_quarter,cpa_code,pcc_code,start_date,predicted_binary_ppm,predicted_frequency_milli,needs,reoffence_count,outcome_status
+printf '%s\n' "$H" "MC1,2024Q1,$cpa,,2024-01-02,1,1,,0,final" "MC2,2024q1,NOPE,,x,1,1,\"A\"B,0" >"$DIR/bad.csv"
+printf '\357\273\277%s\r\n' "$H" "MC1,2024Q1,$cpa,,2024-01-02,1,1,,0,final" >"$DIR/good.csv"
+rc=0
+"${VG[@]}" "$PBR" import cohort "$DIR/bad.csv" 2>"$DIR/import.err" || rc=$?
+[ "$rc" -eq 65 ] || { cat "$DIR/import.err"; exit 1; }
+"${VG[@]}" "$PBR" import cohort "$DIR/good.csv" >/dev/null 2>"$DIR/import2.err" ||
+	{ cat "$DIR/import2.err"; exit 1; }
 echo "memcheck: 0 errors, 0 leaks"
