@@ -1868,7 +1868,7 @@ static int cy_build(PGconn *conn, const struct report_opts *o, int year, xmlDocP
 	PQclear(res);
 	/* the twelve months and four cohorts, unsettled until a statement fills them */
 	for (int m = 0; m < 12; m++) {
-		char month[16];
+		char month[32];   /* room for any int year: -O1 checks that */
 
 		snprintf(month, sizeof month, "%04d-%02d", year, m + 1);
 		months[m] = xmlNewChild(root, NULL, BAD_CAST "Month", NULL);
@@ -1879,7 +1879,7 @@ static int cy_build(PGconn *conn, const struct report_opts *o, int year, xmlDocP
 		}
 	}
 	for (int q = 0; q < 4; q++) {
-		char cq[16], sp[16];
+		char cq[32], sp[16];
 		int ci;
 
 		snprintf(cq, sizeof cq, "%04dQ%d", year, q + 1);
