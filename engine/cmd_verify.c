@@ -455,7 +455,7 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 
 	memset(&s, 0, sizeof s);
 	if (pbr_is_monthly(doc)) {     /* SPEC 11: monthly.c recomputes it */
-		rc = pbr_monthly_rebuild(conn, doc, l->present,
+		rc = pbr_monthly_rebuild(conn, doc, l->has_superseded,
 					 l->superseded_period_due, &xml, &len);
 		if (rc == 0)
 			goto compare;
