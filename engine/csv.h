@@ -2,7 +2,7 @@
  * csv.h - the one way the engine writes a CSV text field: RFC 4180
  * quoting, and neutralisation of cells a spreadsheet would run as a
  * formula (the OWASP advice on CSV injection).  Every CSV the engine
- * writes (the offender annex, `history --format csv`, and, mirrored in
+ * writes (the offender annex, `<period>-unassigned.csv`, `history --format csv`, and, mirrored in
  * XSLT, the report stylesheets) writes its text fields through it.
  *
  * The rule (docs/STATEMENT.md, "CSV files"):

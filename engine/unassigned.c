@@ -3,6 +3,7 @@
  * malformed (SPEC 2), as CSV.
  */
 #include "unassigned.h"
+#include "csv.h"
 #include "db.h"
 #include "util.h"
 
@@ -17,22 +18,14 @@ static const char rows_sql[] =
 	" ORDER BY offender_ref COLLATE \"C\", cohort_quarter COLLATE \"C\","
 	" concat_ws('|', pcc_code, start_date::text, outcome_status) COLLATE \"C\"";
 
-/* One field, quoted when it must be (RFC 4180); NULL is empty. */
+/* One text field through the engine's one CSV rule (csv.h: RFC 4180
+ * quoting and spreadsheet-formula neutralisation); NULL is empty. */
 static int put_field(FILE *f, const char *v, int last)
 {
 	int bad = 0;
 
-	if (v && strpbrk(v, ",\"\r\n")) {
-		bad |= fputc('"', f) == EOF;
-		for (; *v; v++) {
-			if (*v == '"')
-				bad |= fputc('"', f) == EOF;
-			bad |= fputc(*v, f) == EOF;
-		}
-		bad |= fputc('"', f) == EOF;
-	} else if (v) {
-		bad |= fputs(v, f) == EOF;
-	}
+	if (v)
+		bad |= pbr_csv_text_file(f, v) != 0;
 	bad |= fputc(last ? '\n' : ',', f) == EOF;
 	return bad;
 }

@@ -63,4 +63,13 @@ mkdir -p "$TMP/none"
 assert_exit 0 "$PBR" run --unsigned --period 2025Q4 --out "$TMP/none"
 assert_eq 1 "$(wc -l <"$TMP/none/2025Q4-unassigned.csv" | tr -d ' ')" "none: header only"
 assert_eq 0 "$(grep -c . "$LAST_ERR")" "none: nothing on stderr"
+# a text field a spreadsheet would run as a formula is neutralised the one
+# way every CSV of the engine does it (engine/csv.c, issue 11 #17)
+sql -c "INSERT INTO pbr.cohort_member VALUES ('=HYPERLINK(1)', 'bad', 'CPAU', '-U1',
+	'2024-01-05', 500000, 1000, '', 0, 'final')" >/dev/null
+mkdir -p "$TMP/hostile"
+assert_exit 0 "$PBR" run --period 2025Q4 --out "$TMP/hostile" --dry-run
+assert_eq "CPAU,bad,\"'=HYPERLINK(1)\",\"'-U1\",2024-01-05,final" \
+	"$(grep HYPERLINK "$TMP/hostile/2025Q4-draft-unassigned.csv")" \
+	"formula cells neutralised in the unassigned rows"
 finish
