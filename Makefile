@@ -21,8 +21,9 @@ ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o)
 # The pure modules the unit tests link (no libpq, no XML).
 PURE_SRC   := engine/core.c engine/parse.c engine/copytext.c engine/monitor.c engine/csv.c engine/fee.c
 # What the unit tests link: the pure modules, and the atomic-write path
-# (tested on real files in a temporary directory) with util.c's messages.
-UNIT_LINK  := $(PURE_SRC) engine/util.c engine/outfile.c
+# (tested on real files in a temporary directory) with util.c's messages,
+# and the progress line.
+UNIT_LINK  := $(PURE_SRC) engine/util.c engine/outfile.c engine/progress.c
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
 .PHONY: all deps check unit unit-asan integration integration-asan clang demo install clean lint faults \

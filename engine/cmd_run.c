@@ -13,6 +13,7 @@
 #include "manifest.h"
 #include "monthly.h"
 #include "outfile.h"
+#include "progress.h"
 #include "settle.h"
 #include "sign.h"
 #include "unassigned.h"
@@ -260,68 +261,6 @@ static int check_files(const struct run_opts *o)
 	if (o->cert && (stat(o->cert, &st) != 0 || !S_ISREG(st.st_mode)))
 		return pbr_error(EX_NOINPUT, "signing certificate %s is not a regular file", o->cert);
 	return 0;
-}
-
-/* ---- progress on a terminal (SPEC 9) ------------------------------------ */
-
-/* Rows read and rows/s on stderr, after each contract, at most five times
- * a second; only when stderr is a terminal and not --quiet.  Workers share
- * it under its lock. */
-static struct {
-	pthread_mutex_t lock;
-	bool on, shown;
-	char period[8];
-	struct timespec start, last;
-	int64_t rows;
-	size_t done, total;
-} progress = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-static int64_t ms_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)(now.tv_sec - t->tv_sec) * 1000 +
-	       (now.tv_nsec - t->tv_nsec) / 1000000;
-}
-
-static void progress_start(const struct run_opts *o, size_t total)
-{
-	progress.on = !o->quiet && isatty(STDERR_FILENO);
-	progress.total = total;
-	snprintf(progress.period, sizeof progress.period, "%s", o->period_text);
-	clock_gettime(CLOCK_MONOTONIC, &progress.start);
-	progress.last = progress.start;
-}
-
-static void progress_add(int64_t rows)
-{
-	int64_t ms;
-
-	if (!progress.on)
-		return;
-	pthread_mutex_lock(&progress.lock);
-	progress.rows += rows;
-	progress.done++;
-	if (progress.done == progress.total || ms_since(&progress.last) >= 200) {
-		ms = ms_since(&progress.start);
-		fprintf(stderr, "\r%s: %zu of %zu contracts, %" PRId64 " rows read, %" PRId64 " rows/s   ",
-			progress.period, progress.done, progress.total, progress.rows,
-			ms > 0 ? progress.rows * 1000 / ms : progress.rows);
-		fflush(stderr);
-		clock_gettime(CLOCK_MONOTONIC, &progress.last);
-		progress.shown = true;
-	}
-	pthread_mutex_unlock(&progress.lock);
-}
-
-/* Ends the progress line, so that what follows starts on a line of its own. */
-static void progress_end(void)
-{
-	if (progress.shown)
-		fputc('\n', stderr);
-	progress.shown = false;
-	progress.on = false;
 }
 
 /* ---- database steps ----------------------------------------------------- */
@@ -587,7 +526,7 @@ static int compute_contract(PGconn *conn, const struct run_opts *o,
 	so.over_limit = o->dry_run ? &pd->over_limit : NULL;
 	rc = pbr_settle(conn, contract, o->period, &so, s);
 	if (rc == 0)
-		progress_add(s->members + s->rejected);
+		pbr_progress_contract_done();
 	if (rc == 0 && s->members + s->rejected == 0 && !o->allow_empty)
 		rc = pbr_error(EX_DATAERR,
 			       "cohort %s of contract %s has no rows at all in CPA %s (a missing feed?); nothing written; --allow-empty settles it at zero",
@@ -992,7 +931,7 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 	PQclear(res);
 	if (rc != 0)
 		return rc;
-	progress_start(o, n);
+	pbr_progress_start(o->period_text, n, !o->quiet && isatty(STDERR_FILENO));
 	rc = compute_all(conn, o, ids, n, pd, run_id, created_at);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = record_contract(conn, o, &pd[i]);
@@ -1021,7 +960,7 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 		rc = pbr_out_commit(&rf->manifest);
 	if (rc != 0)
 		return rc;
-	progress_end();
+	pbr_progress_end();
 	print_table(o, pd, n);
 	return report_end(pd, n, rf);
 }
@@ -1082,7 +1021,7 @@ int cmd_run(int argc, char **argv)
 	}
 	rc = run_all(conn, &o, ids, n, pd, &rf);
 cleanup:
-	progress_end();
+	pbr_progress_end();
 	pbr_out_abort(&rf.unassigned);
 	pbr_out_abort(&rf.manifest);
 	for (size_t i = 0; pd && i < n; i++) {

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "digest.h"
 #include "faults.h"
+#include "progress.h"
 #include "util.h"
 
 #include <errno.h>
@@ -55,6 +56,7 @@ struct reader {
 	struct pbr_cohort_result *out;
 	struct group g;
 	struct sink sink;
+	int64_t unreported;         /* rows read, not yet told to progress.c */
 	int rc;
 };
 
@@ -438,14 +440,17 @@ static int flush_group(struct reader *rd)
 			    pbr_sums_add(&out->band[pbr_needs_band(m->needs_distinct)], m) != 0)
 				return pbr_error(EX_DATAERR, "cohort sums overflow 64 bits at offender %s",
 						 gfield(g, i, F_REF));
-			out->binary_variance += (unsigned __int128)(m->weight_bp * m->weight_bp) *
-						(uint64_t)(m->p * (PBR_PPM - m->p));
-		} else {
+			} else {
 			out->rejected++;
 		}
 		digest_row(rd, i);
 		annex_row(rd, i);
 		PBR_FAULT("rows");
+	}
+	rd->unreported += (int64_t)g->n;
+	if (rd->unreported >= 8192) {
+		pbr_progress_rows(rd->unreported);
+		rd->unreported = 0;
 	}
 	g->n = 0;
 	g->used = 0;
@@ -677,6 +682,7 @@ int pbr_cohort_read(PGconn *conn, const char *cpa_code,
 		goto cleanup;
 	if (rd->g.n > 0 && (rc = flush_group(rd)) != 0)
 		goto cleanup;
+	pbr_progress_rows(rd->unreported);
 	sink_flush(&rd->sink);
 	digest_flush(&rd->sink);
 	if (rd->sink.failed) {
