@@ -211,7 +211,8 @@ static int read_header(xmlDocPtr doc, struct header *h)
 	if (hdr == NULL)
 		return -1;
 	copy_text(hdr, "StatementId", h->statement_id, sizeof h->statement_id);
-	copy_text(hdr, "Period", h->period, sizeof h->period);
+	/* a PbR statement's Period (YYYYQn), a monthly one's Month (YYYY-MM) */
+	copy_text(hdr, pbr_is_monthly(doc) ? "Month" : "Period", h->period, sizeof h->period);
 	copy_text(hdr, "Status", h->status, sizeof h->status);
 	copy_text(hdr, "Kind", h->kind, sizeof h->kind);
 	copy_text(hdr, "Supersedes", h->supersedes, sizeof h->supersedes);
@@ -712,7 +713,9 @@ static int verify_file(const char *path, const struct verify_opts *o)
 
 		if ((rc = pbr_aggregates_wanted(conn, &from_aggregates)) != 0)
 			goto cleanup;
-		if (from_aggregates)
+		if (from_aggregates && pbr_is_monthly(doc))
+			printf("note this login reads no offender row: a monthly statement is recomputed from its returns (volumes, KPIs, waivers), which are no offender's\n");
+		else if (from_aggregates)
 			printf("note this login reads no offender row: figures are recomputed from the database's aggregates (pbr.cohort_aggregates) and the annex\n");
 		check_annex(path, &h, &v);
 		rc = recompute(conn, doc, &h, &l, from_aggregates, &v);
@@ -753,9 +756,10 @@ static void usage(FILE *f)
 {
 	fputs("Usage: pbr-settle verify FILE.xml [--cert PEM]... [--allow-unsigned]\n"
 	      "\n"
-	      "Checks a settlement statement: the XSD, every signature, the ledger's\n"
-	      "recorded digest, the annex beside it, and every figure recomputed from\n"
-	      "the database.\n"
+	      "Checks a settlement or monthly statement: the XSD, every signature, the\n"
+	      "ledger's recorded digest, the annex beside it, and every figure\n"
+	      "recomputed from the database.  A superseded statement is checked up to\n"
+	      "the ledger, then named with what superseded it.\n"
 	      "\n"
 	      "  --cert PEM          a signer's certificate; give it once per signer (the\n"
 	      "                      finance signer's, and the validator's of a certified\n"
@@ -766,9 +770,11 @@ static void usage(FILE *f)
 	      "  --allow-unsigned    accept a statement that carries no signature\n"
 	      "  --help              this text\n"
 	      "\n"
-	      "Exit 0 verified; 1 a difference (one MISMATCH line each on stdout), or\n"
-	      "NOT SIGNED without --allow-unsigned; 64 usage; 65 unreadable statement;\n"
-	      "66 missing file; 69 database unavailable.\n", f);
+	      "Exit 0 verified; 1 a difference (one MISMATCH line each on stdout),\n"
+	      "NOT SIGNED without --allow-unsigned, or SUPERSEDED (it names the statement\n"
+	      "that superseded it and why); 64 usage; 65 unreadable statement; 66 missing\n"
+	      "file; 69 database unavailable; 77 not visible to this login (a CRC's\n"
+	      "statement, asked by another CRC).\n", f);
 }
 
 int cmd_verify(int argc, char **argv)
