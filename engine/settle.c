@@ -608,36 +608,37 @@ static int apply_override(struct pbr_statement *s, const struct pbr_statement *o
 	return 0;
 }
 
-int pbr_settle(PGconn *conn, const char *contract_id, int period,
-	       const struct pbr_settle_opts *opts, struct pbr_statement *s)
+/* The contract, tariff, needs table and areas of the statement; the draft
+ * tariff of simulate in place of the one in force; the tariff's limits. */
+static int load_inputs(PGconn *conn, const struct pbr_settle_opts *opts,
+		       struct pbr_statement *s, struct pbr_needs *needs)
 {
-	struct pbr_needs needs;
-	struct pbr_rules rules;
-	struct pbr_cohort_result res;
-	const char **codes = NULL;
-	struct pbr_year_terms terms;
-	int cohort = pbr_cohort_of_period(period), rc;
+	int rc;
 
-	memset(&res, 0, sizeof res);
-	memset(&needs, 0, sizeof needs);
-	pbr_quarter_format(period, s->period);
-	pbr_quarter_format(cohort, s->cohort);
-	s->contract_id = strdup(contract_id);
-	if (s->contract_id == NULL)
-		return pbr_error(EX_OSERR, "out of memory");
 	if ((rc = load_contract(conn, s->cohort, s)) != 0 ||
 	    (rc = check_overlap(conn, s->cohort, s)) != 0 ||
 	    (rc = load_tariff(conn, s->cohort, s)) != 0 ||
-	    (rc = load_needs(conn, s, &needs)) != 0 ||
+	    (rc = load_needs(conn, s, needs)) != 0 ||
 	    (rc = load_areas(conn, s)) != 0 ||
 	    (!opts->quiet && (rc = warn_malformed(conn, s)) != 0))
 		return rc;
 	if (opts->tariff_override &&
-	    (rc = apply_override(s, opts->tariff_override, &needs)) != 0)
+	    (rc = apply_override(s, opts->tariff_override, needs)) != 0)
 		return rc;
-	if ((rc = tariff_ok(s)) != 0)
-		return rc;
-	codes = calloc(s->n_areas + 1, sizeof *codes);
+	return tariff_ok(s);
+}
+
+/* rows -> validate -> accumulate: the cohort streamed (or its aggregates
+ * read, verify as the regulator) into the statement's counts and sums. */
+static int read_cohort(PGconn *conn, int cohort, const struct pbr_settle_opts *opts,
+		       struct pbr_needs *needs, struct pbr_statement *s)
+{
+	struct pbr_rules rules;
+	struct pbr_cohort_result res;
+	const char **codes = calloc(s->n_areas + 1, sizeof *codes);
+	int rc;
+
+	memset(&res, 0, sizeof res);
 	res.area = calloc(s->n_areas + 1, sizeof *res.area);
 	if (codes == NULL || res.area == NULL) {
 		rc = pbr_error(EX_OSERR, "out of memory");
@@ -646,7 +647,7 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	for (size_t i = 0; i < s->n_areas; i++)
 		codes[i] = s->areas[i].code;
 	rules.cohort_quarter = cohort;
-	rules.needs = &needs;
+	rules.needs = needs;
 	rules.pcc_count = s->n_areas;
 	rules.pcc_codes = codes;
 	rules.max_weight_bp = s->tariff.max_weight_bp;
@@ -666,39 +667,63 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	memcpy(s->bands, res.band, sizeof s->bands);
 	for (size_t i = 0; i < s->n_areas; i++)
 		s->areas[i].sums = res.area[i];
-	if (pbr_price(&s->tariff, &s->sums, s->tariff.cohort_cap_pence, &s->pay) != 0) {
-		rc = pbr_error(EX_DATAERR, "payment of contract %s overflows", contract_id);
-		goto cleanup;
-	}
-	if ((rc = attribute(s)) != 0 ||
-	    (rc = monitor(conn, period, opts, s)) != 0)
-		goto cleanup;
-	s->period_due = s->pay.total;
-	/* SPEC 11.3: an original nets the cohort's three monthly advances */
-	if ((rc = pbr_year_terms_load(conn, contract_id, cohort / 4, &terms)) != 0)
-		goto cleanup;
-	if (terms.present &&
-	    pbr_fee_advance_netted(terms.advance_pence_per_month, &s->advance_netted) != 0) {
-		rc = pbr_error(EX_DATAERR, "AdvanceNettedPence of contract %s overflows", contract_id);
-		goto cleanup;
-	}
-	if (pbr_is_q4(cohort)) {
-		rc = reconcile(conn, cohort, opts->recon_basis, terms.present, s);
-		if (rc != 0)
-			goto cleanup;
-		if (__builtin_add_overflow(s->period_due, s->recon.true_up, &s->period_due)) {
-			rc = pbr_error(EX_DATAERR, "period due of contract %s overflows", contract_id);
-			goto cleanup;
-		}
-	}
-	if (pbr_amount_due(s->period_due, false, 0, s->advance_netted, &s->amount_due) != 0) {
-		rc = pbr_error(EX_DATAERR, "amount due of contract %s overflows", contract_id);
-		goto cleanup;
-	}
 cleanup:
 	free(codes);
 	free(res.area);
 	return rc;
+}
+
+/* What the period is worth and what is paid (SPEC 6, 7, 11.3): T, the
+ * advance netted by an original, a Q4 cohort's true-up, the amount due. */
+static int period_and_amount_due(PGconn *conn, int cohort,
+				 const struct pbr_settle_opts *opts,
+				 struct pbr_statement *s)
+{
+	struct pbr_year_terms terms;
+	int rc;
+
+	s->period_due = s->pay.total;
+	/* SPEC 11.3: an original nets the cohort's three monthly advances */
+	if ((rc = pbr_year_terms_load(conn, s->contract_id, cohort / 4, &terms)) != 0)
+		return rc;
+	if (terms.present &&
+	    pbr_fee_advance_netted(terms.advance_pence_per_month, &s->advance_netted) != 0)
+		return pbr_error(EX_DATAERR, "AdvanceNettedPence of contract %s overflows",
+				 s->contract_id);
+	if (pbr_is_q4(cohort)) {
+		rc = reconcile(conn, cohort, opts->recon_basis, terms.present, s);
+		if (rc != 0)
+			return rc;
+		if (__builtin_add_overflow(s->period_due, s->recon.true_up, &s->period_due))
+			return pbr_error(EX_DATAERR, "period due of contract %s overflows",
+					 s->contract_id);
+	}
+	if (pbr_amount_due(s->period_due, false, 0, s->advance_netted, &s->amount_due) != 0)
+		return pbr_error(EX_DATAERR, "amount due of contract %s overflows", s->contract_id);
+	return 0;
+}
+
+int pbr_settle(PGconn *conn, const char *contract_id, int period,
+	       const struct pbr_settle_opts *opts, struct pbr_statement *s)
+{
+	struct pbr_needs needs;
+	int cohort = pbr_cohort_of_period(period), rc;
+
+	memset(&needs, 0, sizeof needs);
+	pbr_quarter_format(period, s->period);
+	pbr_quarter_format(cohort, s->cohort);
+	s->contract_id = strdup(contract_id);
+	if (s->contract_id == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	if ((rc = load_inputs(conn, opts, s, &needs)) != 0 ||
+	    (rc = read_cohort(conn, cohort, opts, &needs, s)) != 0)
+		return rc;
+	if (pbr_price(&s->tariff, &s->sums, s->tariff.cohort_cap_pence, &s->pay) != 0)
+		return pbr_error(EX_DATAERR, "payment of contract %s overflows", contract_id);
+	if ((rc = attribute(s)) != 0 ||
+	    (rc = monitor(conn, period, opts, s)) != 0)
+		return rc;
+	return period_and_amount_due(conn, cohort, opts, s);
 }
 
 int pbr_contracts_covering(PGconn *conn, int cohort, char ***ids, size_t *n)
