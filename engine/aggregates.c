@@ -101,9 +101,9 @@ int pbr_aggregates_read(PGconn *conn, const struct pbr_statement *s,
 		memset(&sums, 0, sizeof sums);
 		if (strcmp(kind, "contract") == 0) {
 			if (strcmp(code, s->cpa_code) != 0 ||
-			    strcmp(PQgetvalue(res, i, 9), s->tariff_version) != 0)
+			    strcmp(PQgetvalue(res, i, 9), s->tariff.version) != 0)
 				rc = pbr_error(EX_SOFTWARE, "the database's aggregates are for CPA %s under tariff %s, not %s under %s",
-					       code, PQgetvalue(res, i, 9), s->cpa_code, s->tariff_version);
+					       code, PQgetvalue(res, i, 9), s->cpa_code, s->tariff.version);
 			have_contract = true;
 		} else if (strcmp(kind, "total") == 0 || strcmp(kind, "area") == 0 ||
 			   strcmp(kind, "band") == 0) {

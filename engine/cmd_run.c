@@ -366,7 +366,7 @@ static int load_in_force(PGconn *conn, const char *contract,
 static bool unchanged(const struct in_force *f, const struct pbr_statement *s)
 {
 	return strcmp(f->input_digest, s->input_digest) == 0 &&
-	       strcmp(f->tariff_version, s->tariff_version) == 0 &&
+	       strcmp(f->tariff_version, s->tariff.version) == 0 &&
 	       strcmp(f->recon_basis, s->recon.present ? s->recon.basis : "") == 0;
 }
 
@@ -382,9 +382,9 @@ static int refuse_change(const struct in_force *f, const struct pbr_statement *s
 				      f->input_digest, pbr_ellipsis(), s->input_digest,
 				      pbr_ellipsis(), f->members, s->members, f->rejected,
 				      s->rejected);
-	if (strcmp(f->tariff_version, s->tariff_version) != 0)
+	if (strcmp(f->tariff_version, s->tariff.version) != 0)
 		n += (size_t)snprintf(what + n, sizeof what - n, "%stariff %s -> %s",
-				      n ? "; " : "", f->tariff_version, s->tariff_version);
+				      n ? "; " : "", f->tariff_version, s->tariff.version);
 	if (s->recon.present && strcmp(f->recon_basis, s->recon.basis) != 0)
 		snprintf(what + n, sizeof what - n, "%sstatements pooled %s -> %s",
 			 n ? "; " : "", f->recon_basis, s->recon.basis);
@@ -418,7 +418,7 @@ static int record(PGconn *conn, const struct pbr_statement *s, int seq,
 	p[6] = s->restatement ? "RESTATEMENT" : "ORIGINAL";
 	p[7] = s->restatement ? s->supersedes : NULL;
 	p[8] = s->restatement ? s->reason : NULL;
-	p[9] = s->tariff_version; p[10] = PBR_VERSION;
+	p[9] = s->tariff.version; p[10] = PBR_VERSION;
 	p[11] = s->input_digest; p[12] = s->annex_digest; p[13] = statement_digest;
 	p[14] = s->recon.present ? s->recon.basis : "";
 	p[15] = v[2]; p[16] = v[3]; p[17] = counts;
@@ -831,7 +831,7 @@ static int report_end(const struct pending *pd, size_t n,
 		rc = pbr_error(EX_DATAERR,
 			       "%" PRId64 " of %" PRId64 " rows of cohort %s of contract %s rejected, over max_reject_ppm %" PRId64 " (%s); the draft and its annex %s are written so that the rows at fault can be seen",
 			       s->rejected, s->rejected + s->members, s->cohort,
-			       s->contract_id, s->tariff.max_reject_ppm, counts,
+			       s->contract_id, s->tariff.terms.max_reject_ppm, counts,
 			       pd[i].annex.final);
 	}
 	return rc;

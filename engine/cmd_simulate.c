@@ -120,14 +120,14 @@ static int check_needs(PGconn *conn, const struct sim_opts *o,
 
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
-	for (size_t i = 0; i < t->st.n_uplifts && rc == 0; i++) {
+	for (size_t i = 0; i < t->def.n_uplifts && rc == 0; i++) {
 		bool found = false;
 
 		for (int r = 0; r < PQntuples(res) && !found; r++)
-			found = strcmp(PQgetvalue(res, r, 0), t->st.uplifts[i].need) == 0;
+			found = strcmp(PQgetvalue(res, r, 0), t->def.uplifts[i].need) == 0;
 		if (!found)
 			rc = pbr_error(EX_DATAERR, "%s:%d: uplift %s: no such need code in pbr.need",
-				       o->tariff, t->uplift_line[i], t->st.uplifts[i].need);
+				       o->tariff, t->uplift_line[i], t->def.uplifts[i].need);
 	}
 	PQclear(res);
 	return rc;
@@ -138,7 +138,7 @@ static int simulate_one(PGconn *conn, const struct sim_opts *o,
 			struct sim *sm)
 {
 	struct pbr_settle_opts now = { .quiet = false };
-	struct pbr_settle_opts draft = { .tariff_override = &t->st, .quiet = true };
+	struct pbr_settle_opts draft = { .tariff_override = &t->def, .quiet = true };
 	char name[PBR_ID_MAX + 32];
 	int rc, n;
 
@@ -162,9 +162,9 @@ static int simulate_one(PGconn *conn, const struct sim_opts *o,
 	if (rc != 0)
 		return rc;
 	/* the draft's own description (the override carries the figures) */
-	free(sm->draft.tariff_description);
-	sm->draft.tariff_description = strdup(t->st.tariff_description);
-	if (sm->draft.tariff_description == NULL)
+	free(sm->draft.tariff.description);
+	sm->draft.tariff.description = strdup(t->def.description);
+	if (sm->draft.tariff.description == NULL)
 		return pbr_error(EX_OSERR, "out of memory");
 	if (o->out) {
 		struct pbr_statement *s = &sm->draft;
@@ -225,18 +225,18 @@ static int print_table(const struct sim_opts *o, const struct pbr_tariff_file *t
 
 	pbr_quarter_format(pbr_cohort_of_period(o->period), cohort);
 	printf("# simulate: period %s (cohort %s), draft tariff %s from %s; nothing recorded\n",
-	       o->period_text, cohort, t->st.tariff_version, o->tariff);
+	       o->period_text, cohort, t->def.version, o->tariff);
 	for (size_t i = 0; i < n; i++) {
 		const struct pbr_statement *a = &sm[i].now, *b = &sm[i].draft;
 
 		printf("# %s: tariff in force %s (%s rule); B %" PRId64 " is %s at z %s now, %s at z %s under the draft (%s rule)\n",
-		       sm[i].contract, a->tariff_version,
-		       pbr_binary_mode_name(a->tariff.binary_mode), pbr_sums_B(&a->sums),
+		       sm[i].contract, a->tariff.version,
+		       pbr_binary_mode_name(a->tariff.terms.binary_mode), pbr_sums_B(&a->sums),
 		       a->pay.significant ? "significant" : "not significant",
-		       zbuf(a->tariff.significance_z_milli, 0),
+		       zbuf(a->tariff.terms.significance_z_milli, 0),
 		       b->pay.significant ? "significant" : "not significant",
-		       zbuf(b->tariff.significance_z_milli, 1),
-		       pbr_binary_mode_name(b->tariff.binary_mode));
+		       zbuf(b->tariff.terms.significance_z_milli, 1),
+		       pbr_binary_mode_name(b->tariff.terms.binary_mode));
 	}
 	{
 		char h[3][24];

@@ -94,16 +94,16 @@ static int check_overlap(PGconn *conn, const char *cohort,
 
 static int tariff_ok(const struct pbr_statement *s)
 {
-	const char *bad = pbr_tariff_out_of_range(&s->tariff);
+	const char *bad = pbr_tariff_out_of_range(&s->tariff.terms);
 
 	if (bad != NULL)
 		return pbr_error(EX_DATAERR,
 				 "tariff %s: %s out of range (prices and caps >= 0; hurdle, max_reject and termination 0..1000000 ppm; max_weight 10000..1000000 bp; significance_z_milli 1..5000)",
-				 s->tariff_version, bad);
-	for (size_t i = 0; i < s->n_uplifts; i++)
-		if (!pbr_uplift_ok(s->uplifts[i].bp))
+				 s->tariff.version, bad);
+	for (size_t i = 0; i < s->tariff.n_uplifts; i++)
+		if (!pbr_uplift_ok(s->tariff.uplifts[i].bp))
 			return pbr_error(EX_DATAERR, "tariff %s: uplift of %s out of range (0..1000000 bp)",
-					 s->tariff_version, s->uplifts[i].need);
+					 s->tariff.version, s->tariff.uplifts[i].need);
 	return 0;
 }
 
@@ -129,28 +129,28 @@ static int load_tariff(PGconn *conn, const char *cohort,
 			       s->contract_id, cohort);
 		goto cleanup;
 	}
-	s->tariff_version = dup_value(res, 0, 0);
-	s->tariff.binary_price_pence = int_value(res, 0, 1);
-	s->tariff.frequency_price_pence = int_value(res, 0, 2);
-	s->tariff.binary_hurdle_ppm = int_value(res, 0, 3);
-	s->tariff.cohort_cap_pence = int_value(res, 0, 4);
-	s->tariff.max_weight_bp = int_value(res, 0, 5);
-	s->tariff.max_reject_ppm = int_value(res, 0, 6);
-	s->tariff_description = dup_value(res, 0, 7);
-	if (!s->tariff_version || !s->tariff_description) {
+	s->tariff.version = dup_value(res, 0, 0);
+	s->tariff.terms.binary_price_pence = int_value(res, 0, 1);
+	s->tariff.terms.frequency_price_pence = int_value(res, 0, 2);
+	s->tariff.terms.binary_hurdle_ppm = int_value(res, 0, 3);
+	s->tariff.terms.cohort_cap_pence = int_value(res, 0, 4);
+	s->tariff.terms.max_weight_bp = int_value(res, 0, 5);
+	s->tariff.terms.max_reject_ppm = int_value(res, 0, 6);
+	s->tariff.description = dup_value(res, 0, 7);
+	if (!s->tariff.version || !s->tariff.description) {
 		rc = pbr_error(EX_OSERR, "out of memory");
 		goto cleanup;
 	}
-	if (pbr_binary_mode_parse(PQgetvalue(res, 0, 8), &s->tariff.binary_mode) != 0) {
+	if (pbr_binary_mode_parse(PQgetvalue(res, 0, 8), &s->tariff.terms.binary_mode) != 0) {
 		rc = pbr_error(EX_DATAERR, "tariff %s: unknown binary_mode '%s'",
-			       s->tariff_version, PQgetvalue(res, 0, 8));
+			       s->tariff.version, PQgetvalue(res, 0, 8));
 		goto cleanup;
 	}
-	s->tariff.significance_z_milli = int_value(res, 0, 9);
-	s->tariff.deduction_price_pence = int_value(res, 0, 10);
-	s->tariff.deduction_cap_pence = int_value(res, 0, 11);
-	s->tariff.has_termination = !PQgetisnull(res, 0, 12);
-	s->tariff.termination_ppm = int_value(res, 0, 12);
+	s->tariff.terms.significance_z_milli = int_value(res, 0, 9);
+	s->tariff.terms.deduction_price_pence = int_value(res, 0, 10);
+	s->tariff.terms.deduction_cap_pence = int_value(res, 0, 11);
+	s->tariff.terms.has_termination = !PQgetisnull(res, 0, 12);
+	s->tariff.terms.termination_ppm = int_value(res, 0, 12);
 cleanup:
 	PQclear(res);
 	return rc;
@@ -159,7 +159,7 @@ cleanup:
 static int load_needs(PGconn *conn, struct pbr_statement *s,
 		      struct pbr_needs *needs)
 {
-	const char *params[1] = { s->tariff_version };
+	const char *params[1] = { s->tariff.version };
 	PGresult *res = pbr_db_query(conn, "reading needs and uplifts",
 		"SELECT n.code, u.uplift_bp FROM pbr.need n"
 		" LEFT JOIN pbr.tariff_need_uplift u"
@@ -170,7 +170,7 @@ static int load_needs(PGconn *conn, struct pbr_statement *s,
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
 	memset(needs, 0, sizeof *needs);
-	s->n_uplifts = 0;
+	s->tariff.n_uplifts = 0;
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *code = PQgetvalue(res, i, 0);
 		int64_t bp = int_value(res, i, 1);
@@ -182,7 +182,7 @@ static int load_needs(PGconn *conn, struct pbr_statement *s,
 			goto cleanup;
 		}
 		if (!PQgetisnull(res, i, 1)) {
-			struct pbr_uplift *u = &s->uplifts[s->n_uplifts++];
+			struct pbr_uplift *u = &s->tariff.uplifts[s->tariff.n_uplifts++];
 			memcpy(u->need, code, strlen(code) + 1);
 			u->bp = bp;
 		}
@@ -269,7 +269,7 @@ static int check_rows(const struct pbr_statement *s,
 		return pbr_error(EX_DATAERR,
 				 "NOT_MATURE: %" PRId64 " of %" PRId64 " rows of cohort %s of contract %s have an outcome_status other than 'final'; nothing written",
 				 r->not_final, r->rows, s->cohort, s->contract_id);
-	if (!pbr_rejects_exceed(r->rejected, r->rows, s->tariff.max_reject_ppm))
+	if (!pbr_rejects_exceed(r->rejected, r->rows, s->tariff.terms.max_reject_ppm))
 		return 0;
 	if (over_limit) {
 		*over_limit = true;
@@ -279,7 +279,7 @@ static int check_rows(const struct pbr_statement *s,
 	return pbr_error(EX_DATAERR,
 			 "%" PRId64 " of %" PRId64 " rows of cohort %s of contract %s rejected, over max_reject_ppm %" PRId64 " (%s); nothing written",
 			 r->rejected, r->rows, s->cohort, s->contract_id,
-			 s->tariff.max_reject_ppm, counts);
+			 s->tariff.terms.max_reject_ppm, counts);
 }
 
 static int attribute(struct pbr_statement *s)
@@ -457,11 +457,11 @@ static int reconcile(PGconn *conn, int cohort, const char *basis,
 	if (pbr_sums_merge(&r->sums, &s->sums) != 0)
 		return pbr_error(EX_DATAERR, "pooled sums of %d overflow", r->year);
 	r->cohorts++;
-	r->cap = pbr_cap_times(s->tariff.cohort_cap_pence, r->cohorts);
-	r->deduction_cap = pbr_cap_times(s->tariff.deduction_cap_pence, r->cohorts);
+	r->cap = pbr_cap_times(s->tariff.terms.cohort_cap_pence, r->cohorts);
+	r->deduction_cap = pbr_cap_times(s->tariff.terms.deduction_cap_pence, r->cohorts);
 	if (terms && (rc = map_cap(conn, december[0] ? december : NULL, s)) != 0)
 		return rc;
-	if (pbr_price_pool(&s->tariff, &r->sums, r->cap, r->deduction_cap, &r->pay) != 0)
+	if (pbr_price_pool(&s->tariff.terms, &r->sums, r->cap, r->deduction_cap, &r->pay) != 0)
 		return pbr_error(EX_DATAERR, "pooled payment of %d overflows", r->year);
 	if (pbr_true_up(r->pay.total, r->previously_paid, s->pay.total, &r->true_up) != 0)
 		return pbr_error(EX_DATAERR, "true-up of %d overflows", r->year);
@@ -589,16 +589,16 @@ static int monitor(PGconn *conn, int period, const struct pbr_settle_opts *opts,
 	return 0;
 }
 
-static int apply_override(struct pbr_statement *s, const struct pbr_statement *o,
+static int apply_override(struct pbr_statement *s, const struct pbr_tariff_def *o,
 			  struct pbr_needs *needs)
 {
-	s->tariff = o->tariff;
-	free(s->tariff_version);
-	s->tariff_version = strdup(o->tariff_version);
-	if (s->tariff_version == NULL)
+	s->tariff.terms = o->terms;
+	free(s->tariff.version);
+	s->tariff.version = strdup(o->version);
+	if (s->tariff.version == NULL)
 		return pbr_error(EX_OSERR, "out of memory");
-	s->n_uplifts = o->n_uplifts;
-	memcpy(s->uplifts, o->uplifts, sizeof s->uplifts);
+	s->tariff.n_uplifts = o->n_uplifts;
+	memcpy(s->tariff.uplifts, o->uplifts, sizeof s->tariff.uplifts);
 	for (size_t i = 0; i < needs->count; i++) {
 		needs->uplift_bp[i] = 0;
 		for (size_t j = 0; j < o->n_uplifts; j++)
@@ -650,7 +650,7 @@ static int read_cohort(PGconn *conn, int cohort, const struct pbr_settle_opts *o
 	rules.needs = needs;
 	rules.pcc_count = s->n_areas;
 	rules.pcc_codes = codes;
-	rules.max_weight_bp = s->tariff.max_weight_bp;
+	rules.max_weight_bp = s->tariff.terms.max_weight_bp;
 	if (opts->read_cohort)
 		rc = opts->read_cohort(conn, s, &rules, opts->read_cohort_arg, &res);
 	else
@@ -718,7 +718,7 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	if ((rc = load_inputs(conn, opts, s, &needs)) != 0 ||
 	    (rc = read_cohort(conn, cohort, opts, &needs, s)) != 0)
 		return rc;
-	if (pbr_price(&s->tariff, &s->sums, s->tariff.cohort_cap_pence, &s->pay) != 0)
+	if (pbr_price(&s->tariff.terms, &s->sums, s->tariff.terms.cohort_cap_pence, &s->pay) != 0)
 		return pbr_error(EX_DATAERR, "payment of contract %s overflows", contract_id);
 	if ((rc = attribute(s)) != 0 ||
 	    (rc = monitor(conn, period, opts, s)) != 0)

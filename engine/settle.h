@@ -20,7 +20,7 @@ struct pbr_settle_opts {
 	 * statements in force now, else "ID,ID,ID" as a ledger row recorded. */
 	const char *recon_basis;
 	/* A draft tariff instead of the one in force (simulate), or NULL. */
-	const struct pbr_statement *tariff_override;
+	const struct pbr_tariff_def *tariff_override;
 	/* Leave out warnings meant for the person settling (verify). */
 	bool quiet;
 	/* The monitor's baseline and thresholds as a statement recorded them

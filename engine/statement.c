@@ -19,8 +19,8 @@ void pbr_statement_free(struct pbr_statement *s)
 	free(s->provider_name);
 	free(s->contract_id);
 	free(s->cpa_code);
-	free(s->tariff_version);
-	free(s->tariff_description);
+	free(s->tariff.version);
+	free(s->tariff.description);
 	for (size_t i = 0; i < s->n_areas; i++)
 		free(s->areas[i].name);
 	free(s->areas);
@@ -125,24 +125,24 @@ static void header(struct w *w, const struct pbr_statement *s)
 	attr(w, "cpa", s->cpa_code);
 	end(w);
 	start(w, "Tariff");
-	attr(w, "version", s->tariff_version);
-	text(w, "Description", s->tariff_description ? s->tariff_description : "");
-	num(w, "BinaryPricePence", s->tariff.binary_price_pence);
-	num(w, "FrequencyPricePence", s->tariff.frequency_price_pence);
-	num(w, "BinaryHurdlePpm", s->tariff.binary_hurdle_ppm);
-	num(w, "CohortCapPence", s->tariff.cohort_cap_pence);
-	num(w, "MaxWeightBp", s->tariff.max_weight_bp);
-	num(w, "MaxRejectPpm", s->tariff.max_reject_ppm);
-	text(w, "BinaryMode", pbr_binary_mode_name(s->tariff.binary_mode));
-	num(w, "SignificanceZMilli", s->tariff.significance_z_milli);
-	num(w, "DeductionPricePence", s->tariff.deduction_price_pence);
-	num(w, "DeductionCapPence", s->tariff.deduction_cap_pence);
-	if (s->tariff.has_termination)
-		num(w, "TerminationPpm", s->tariff.termination_ppm);
-	for (size_t i = 0; i < s->n_uplifts; i++) {
+	attr(w, "version", s->tariff.version);
+	text(w, "Description", s->tariff.description ? s->tariff.description : "");
+	num(w, "BinaryPricePence", s->tariff.terms.binary_price_pence);
+	num(w, "FrequencyPricePence", s->tariff.terms.frequency_price_pence);
+	num(w, "BinaryHurdlePpm", s->tariff.terms.binary_hurdle_ppm);
+	num(w, "CohortCapPence", s->tariff.terms.cohort_cap_pence);
+	num(w, "MaxWeightBp", s->tariff.terms.max_weight_bp);
+	num(w, "MaxRejectPpm", s->tariff.terms.max_reject_ppm);
+	text(w, "BinaryMode", pbr_binary_mode_name(s->tariff.terms.binary_mode));
+	num(w, "SignificanceZMilli", s->tariff.terms.significance_z_milli);
+	num(w, "DeductionPricePence", s->tariff.terms.deduction_price_pence);
+	num(w, "DeductionCapPence", s->tariff.terms.deduction_cap_pence);
+	if (s->tariff.terms.has_termination)
+		num(w, "TerminationPpm", s->tariff.terms.termination_ppm);
+	for (size_t i = 0; i < s->tariff.n_uplifts; i++) {
 		start(w, "NeedUplift");
-		attr(w, "need", s->uplifts[i].need);
-		attr_int(w, "bp", s->uplifts[i].bp);
+		attr(w, "need", s->tariff.uplifts[i].need);
+		attr_int(w, "bp", s->tariff.uplifts[i].bp);
 		end(w);
 	}
 	end(w);
@@ -191,7 +191,7 @@ static void cohort(struct w *w, const struct pbr_statement *s)
 	flag(w, "FrequencyGateOpen", s->pay.gate_open);
 	payment(w, &s->pay);
 	num(w, "TotalPence", s->pay.total);
-	significance(w, &s->tariff, &s->sums, &s->pay);
+	significance(w, &s->tariff.terms, &s->sums, &s->pay);
 	for (size_t i = 0; i < s->n_areas; i++) {
 		const struct pbr_area *a = &s->areas[i];
 

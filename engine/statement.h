@@ -21,6 +21,17 @@ struct pbr_uplift {
 	int64_t bp;
 };
 
+/* A tariff whole: what pbr.tariff and pbr.tariff_need_uplift hold for one
+ * version, and what a draft-tariff file holds (tariff_file.c).  A statement
+ * carries the one it was settled under; simulate reads one from a file and
+ * settles under it in place of the one in force. */
+struct pbr_tariff_def {
+	char *version, *description;
+	struct pbr_tariff terms;             /* prices, hurdle, caps, limits (core.h) */
+	size_t n_uplifts;
+	struct pbr_uplift uplifts[PBR_MAX_NEEDS];   /* sorted by need code, bytewise */
+};
+
 struct pbr_recon {
 	bool present;
 	int year;
@@ -68,10 +79,7 @@ struct pbr_statement {
 	char *provider_id, *provider_name;
 	char *contract_id, *cpa_code;
 	int first_quarter, last_quarter;     /* the contract's cohort range */
-	char *tariff_version, *tariff_description;
-	struct pbr_tariff tariff;
-	size_t n_uplifts;
-	struct pbr_uplift uplifts[PBR_MAX_NEEDS];
+	struct pbr_tariff_def tariff;        /* the tariff in force (or simulate's draft) */
 	char input_digest[65], annex_digest[65];
 	int64_t run_id;
 	char created_at[32];

@@ -174,7 +174,7 @@ static int number(const struct reader *r, const char *what, const char *v,
 static int uplift_line(struct reader *r, char *rest)
 {
 	struct pbr_tariff_file *t = r->t;
-	struct pbr_statement *s = &t->st;
+	struct pbr_tariff_def *s = &t->def;
 	char *eq = strchr(rest, '='), *need, *val;
 	char what[PBR_CODE_MAX + 16];
 	int64_t bp;
@@ -221,7 +221,7 @@ static int uplift_line(struct reader *r, char *rest)
 
 static int key_line(struct reader *r, char *text)
 {
-	struct pbr_statement *s = &r->t->st;
+	struct pbr_tariff_def *s = &r->t->def;
 	char *eq = strchr(text, '='), *key, *val;
 	int64_t v;
 	int k, rc;
@@ -253,15 +253,15 @@ static int key_line(struct reader *r, char *text)
 		if (!token_ok(val, PBR_TARIFF_VERSION_MAX))
 			return bad(r, "version '%.70s' must be 1 to 64 letters, digits, '_', '-' or '.'",
 				   val);
-		s->tariff_version = strdup(val);
-		return s->tariff_version ? 0 : pbr_error(EX_OSERR, "out of memory");
+		s->version = strdup(val);
+		return s->version ? 0 : pbr_error(EX_OSERR, "out of memory");
 	case K_DESCRIPTION:
 		if (strlen(val) > 1000 || !text_ok(val))
 			return bad(r, "description must be at most 1000 bytes of UTF-8 text without control characters");
-		s->tariff_description = strdup(val);
-		return s->tariff_description ? 0 : pbr_error(EX_OSERR, "out of memory");
+		s->description = strdup(val);
+		return s->description ? 0 : pbr_error(EX_OSERR, "out of memory");
 	case K_BINARY_MODE:
-		if (pbr_binary_mode_parse(val, &s->tariff.binary_mode) != 0)
+		if (pbr_binary_mode_parse(val, &s->terms.binary_mode) != 0)
 			return bad(r, "binary_mode '%.60s' must be hurdle or significance", val);
 		return 0;
 	default:
@@ -273,18 +273,18 @@ static int key_line(struct reader *r, char *text)
 	if (rc != 0)
 		return rc;
 	switch (k) {
-	case K_BINARY_PRICE: s->tariff.binary_price_pence = v; break;
-	case K_FREQUENCY_PRICE: s->tariff.frequency_price_pence = v; break;
-	case K_HURDLE: s->tariff.binary_hurdle_ppm = v; break;
-	case K_CAP: s->tariff.cohort_cap_pence = v; break;
-	case K_MAX_WEIGHT: s->tariff.max_weight_bp = v; break;
-	case K_MAX_REJECT: s->tariff.max_reject_ppm = v; break;
-	case K_Z: s->tariff.significance_z_milli = v; break;
-	case K_DEDUCTION_PRICE: s->tariff.deduction_price_pence = v; break;
-	case K_DEDUCTION_CAP: s->tariff.deduction_cap_pence = v; break;
+	case K_BINARY_PRICE: s->terms.binary_price_pence = v; break;
+	case K_FREQUENCY_PRICE: s->terms.frequency_price_pence = v; break;
+	case K_HURDLE: s->terms.binary_hurdle_ppm = v; break;
+	case K_CAP: s->terms.cohort_cap_pence = v; break;
+	case K_MAX_WEIGHT: s->terms.max_weight_bp = v; break;
+	case K_MAX_REJECT: s->terms.max_reject_ppm = v; break;
+	case K_Z: s->terms.significance_z_milli = v; break;
+	case K_DEDUCTION_PRICE: s->terms.deduction_price_pence = v; break;
+	case K_DEDUCTION_CAP: s->terms.deduction_cap_pence = v; break;
 	case K_TERMINATION:
-		s->tariff.has_termination = true;
-		s->tariff.termination_ppm = v;
+		s->terms.has_termination = true;
+		s->terms.termination_ppm = v;
 		break;
 	default: break;
 	}
@@ -314,8 +314,8 @@ int pbr_tariff_file_read(const char *path, struct pbr_tariff_file *t)
 	int rc = 0;
 
 	memset(t, 0, sizeof *t);
-	t->st.tariff.binary_mode = PBR_MODE_HURDLE;    /* the column defaults */
-	t->st.tariff.significance_z_milli = 1960;
+	t->def.terms.binary_mode = PBR_MODE_HURDLE;    /* the column defaults */
+	t->def.terms.significance_z_milli = 1960;
 	memset(&r, 0, sizeof r);
 	r.path = path;
 	r.t = t;
@@ -354,9 +354,9 @@ int pbr_tariff_file_read(const char *path, struct pbr_tariff_file *t)
 				break;
 			}
 	}
-	if (rc == 0 && t->st.tariff_description == NULL) {
-		t->st.tariff_description = strdup("");
-		if (t->st.tariff_description == NULL)
+	if (rc == 0 && t->def.description == NULL) {
+		t->def.description = strdup("");
+		if (t->def.description == NULL)
 			rc = pbr_error(EX_OSERR, "out of memory");
 	}
 	if (rc != 0)
@@ -366,7 +366,7 @@ int pbr_tariff_file_read(const char *path, struct pbr_tariff_file *t)
 
 void pbr_tariff_file_free(struct pbr_tariff_file *t)
 {
-	free(t->st.tariff_version);
-	free(t->st.tariff_description);
+	free(t->def.version);
+	free(t->def.description);
 	memset(t, 0, sizeof *t);
 }

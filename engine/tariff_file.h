@@ -37,9 +37,7 @@
 #define PBR_TARIFF_VERSION_MAX 64
 
 struct pbr_tariff_file {
-	/* tariff, tariff_version, tariff_description, uplifts (sorted by need
-	 * code bytewise) and n_uplifts are filled; nothing else. */
-	struct pbr_statement st;
+	struct pbr_tariff_def def;          /* the tariff (statement.h) */
 	int uplift_line[PBR_MAX_NEEDS];     /* line of each uplift, for messages */
 };
 

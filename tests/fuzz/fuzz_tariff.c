@@ -92,21 +92,21 @@ static bool in(int64_t v, int64_t lo, int64_t hi)
 
 static void check(const struct pbr_tariff_file *t, const uint8_t *data, size_t size)
 {
-	const struct pbr_statement *s = &t->st;
+	const struct pbr_tariff_def *s = &t->def;
 	int lines = 1;
 
 	for (size_t i = 0; i < size; i++)
 		lines += data[i] == '\n';
-	if (s->tariff_version == NULL || !token(s->tariff_version, PBR_TARIFF_VERSION_MAX))
+	if (s->version == NULL || !token(s->version, PBR_TARIFF_VERSION_MAX))
 		abort();
-	if (s->tariff_description == NULL || strlen(s->tariff_description) > 1000)
+	if (s->description == NULL || strlen(s->description) > 1000)
 		abort();
-	if (!in(s->tariff.binary_price_pence, 0, INT64_MAX) ||
-	    !in(s->tariff.frequency_price_pence, 0, INT64_MAX) ||
-	    !in(s->tariff.binary_hurdle_ppm, 0, PBR_PPM) ||
-	    !in(s->tariff.cohort_cap_pence, 0, INT64_MAX) ||
-	    !in(s->tariff.max_weight_bp, PBR_BP, 100 * PBR_BP) ||
-	    !in(s->tariff.max_reject_ppm, 0, PBR_PPM))
+	if (!in(s->terms.binary_price_pence, 0, INT64_MAX) ||
+	    !in(s->terms.frequency_price_pence, 0, INT64_MAX) ||
+	    !in(s->terms.binary_hurdle_ppm, 0, PBR_PPM) ||
+	    !in(s->terms.cohort_cap_pence, 0, INT64_MAX) ||
+	    !in(s->terms.max_weight_bp, PBR_BP, 100 * PBR_BP) ||
+	    !in(s->terms.max_reject_ppm, 0, PBR_PPM))
 		abort();
 	if (s->n_uplifts > PBR_MAX_NEEDS)
 		abort();
@@ -126,13 +126,13 @@ static void check(const struct pbr_tariff_file *t, const uint8_t *data, size_t s
 
 static void same(const struct pbr_tariff_file *a, const struct pbr_tariff_file *b)
 {
-	if (memcmp(&a->st.tariff, &b->st.tariff, sizeof a->st.tariff) != 0 ||
-	    strcmp(a->st.tariff_version, b->st.tariff_version) != 0 ||
-	    strcmp(a->st.tariff_description, b->st.tariff_description) != 0 ||
-	    a->st.n_uplifts != b->st.n_uplifts ||
-	    memcmp(a->st.uplifts, b->st.uplifts, sizeof a->st.uplifts) != 0)
+	if (memcmp(&a->def.terms, &b->def.terms, sizeof a->def.terms) != 0 ||
+	    strcmp(a->def.version, b->def.version) != 0 ||
+	    strcmp(a->def.description, b->def.description) != 0 ||
+	    a->def.n_uplifts != b->def.n_uplifts ||
+	    memcmp(a->def.uplifts, b->def.uplifts, sizeof a->def.uplifts) != 0)
 		abort();
-	for (size_t i = 0; i < a->st.n_uplifts; i++)
+	for (size_t i = 0; i < a->def.n_uplifts; i++)
 		if (b->uplift_line[i] != a->uplift_line[i] + 2)
 			abort();
 }
