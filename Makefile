@@ -22,8 +22,8 @@ ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/obj/%.o)
 PURE_SRC   := engine/core.c engine/parse.c engine/copytext.c engine/monitor.c engine/csv.c engine/fee.c
 # What the unit tests link: the pure modules, and the atomic-write path
 # (tested on real files in a temporary directory) with util.c's messages,
-# and the progress line.
-UNIT_LINK  := $(PURE_SRC) engine/util.c engine/outfile.c engine/progress.c
+# the progress line and the draft-tariff reader.
+UNIT_LINK  := $(PURE_SRC) engine/util.c engine/outfile.c engine/progress.c engine/tariff_file.c
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
 .PHONY: all deps check unit unit-asan integration integration-asan clang demo install clean lint faults \

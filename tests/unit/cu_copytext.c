@@ -1,5 +1,6 @@
 /*
- * cu_copytext.c - pbr_line_cmp: two rows compared as the input digest's
+ * cu_copytext.c - pbr_copy_split on COPY text rows worked by hand, and
+ * pbr_line_cmp: two rows compared as the input digest's
  * lines (SPEC 7), against the plain definition: join the fields with '|'
  * (NULL as empty) and compare the bytes, a proper prefix first.
  */
@@ -114,13 +115,98 @@ static void test_line_cmp_random(void)
 	CHECK_I64(bad, 0);
 }
 
+/* ---- pbr_copy_split: PostgreSQL's COPY text format, worked by hand ---- */
+
+/* Splits text (a C string, or len bytes when len > 0) into n fields;
+ * returns the splitter's result, fields and lengths in f[] and l[]. */
+static int split(char *buf, const char *text, size_t len, int n, char **f, size_t *l)
+{
+	if (len == 0)
+		len = strlen(text);
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return pbr_copy_split_len(buf, len, f, l, n);
+}
+
+static void test_split_plain_and_null(void)
+{
+	char buf[64], *f[4];
+	size_t l[4];
+
+	CHECK_I64(split(buf, "a\tbc\t\n", 0, 3, f, l), 0);
+	CHECK_STR(f[0], "a");
+	CHECK_STR(f[1], "bc");
+	CHECK_STR(f[2], "");                 /* empty, not NULL */
+	CHECK_I64(l[1], 2);
+	CHECK_I64(split(buf, "\\N\tx", 0, 2, f, l), 0);
+	CHECK_TRUE(f[0] == NULL);
+	CHECK_I64(l[0], 0);
+	CHECK_STR(f[1], "x");
+	CHECK_I64(split(buf, "\\N\n", 0, 1, f, l), 0);
+	CHECK_TRUE(f[0] == NULL);
+	/* \N with more after it is not NULL: \N unescapes to N */
+	CHECK_I64(split(buf, "\\Nx\t\\N", 0, 2, f, l), 0);
+	CHECK_STR(f[0], "Nx");
+	CHECK_TRUE(f[1] == NULL);
+	CHECK_I64(split(buf, "", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "");
+	CHECK_I64(split(buf, "\n", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "");
+}
+
+static void test_split_escapes(void)
+{
+	char buf[64], *f[4];
+	size_t l[4];
+
+	CHECK_I64(split(buf, "\\b\\f\\n\\r\\t\\v\\\\\\q", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "\b\f\n\r\t\v\\q");
+	CHECK_I64(l[0], 8);
+	/* an escaped tab stays inside its field */
+	CHECK_I64(split(buf, "a\\tb\tc", 0, 2, f, l), 0);
+	CHECK_STR(f[0], "a\tb");
+	CHECK_STR(f[1], "c");
+	/* octal: at most three digits; \0101 is \010 then '1'; \777 keeps 8 bits */
+	CHECK_I64(split(buf, "\\101\\7\\0101\\777", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "A\a\b1\xff");
+	/* hex: at most two digits; \x with none is a plain x */
+	CHECK_I64(split(buf, "\\x41\\x4g\\xz\\x4a1", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "A\x04gxzJ1");
+	/* a backslash that ends the line is itself */
+	CHECK_I64(split(buf, "ab\\", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "ab\\");
+	CHECK_I64(split(buf, "ab\\\n", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "ab\\");
+}
+
+static void test_split_refused(void)
+{
+	char buf[64], *f[4];
+	size_t l[4];
+
+	CHECK_I64(split(buf, "a\tb", 0, 3, f, l), -1);        /* too few */
+	CHECK_I64(split(buf, "a\tb\tc\td", 0, 3, f, l), -1);  /* too many */
+	CHECK_I64(split(buf, "a\\0", 0, 1, f, l), -1);        /* escapes to NUL */
+	CHECK_I64(split(buf, "a\\x00", 0, 1, f, l), -1);
+	CHECK_I64(split(buf, "\\000b", 0, 1, f, l), -1);
+	CHECK_I64(split(buf, "a\0b", 3, 1, f, l), -1);        /* a raw NUL */
+	/* pbr_copy_split is the same without lengths */
+	memcpy(buf, "x\t\\N", 5);
+	CHECK_I64(pbr_copy_split(buf, 4, f, 2), 0);
+	CHECK_STR(f[0], "x");
+	CHECK_TRUE(f[1] == NULL);
+}
+
 static const struct cu_test copytext_tests[] = {
 	T_ENTRY(test_line_cmp_cases),
 	T_ENTRY(test_line_cmp_random),
+	T_ENTRY(test_split_plain_and_null),
+	T_ENTRY(test_split_escapes),
+	T_ENTRY(test_split_refused),
 	T_END
 };
 
 int cu_copytext_register(void)
 {
-	return cu_add_suite("copytext: digest line order", copytext_tests);
+	return cu_add_suite("copytext: COPY rows and the digest line order", copytext_tests);
 }

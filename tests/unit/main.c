@@ -106,6 +106,7 @@ int main(void)
 	    cu_fee_register() != 0 ||
 	    cu_outfile_register() != 0 ||
 	    cu_progress_register() != 0 ||
+	    cu_tariff_file_register() != 0 ||
 	    cu_core_branches_register() != 0) {
 		fprintf(stderr, "unit_tests: cannot build the registry: %s\n",
 			CU_get_error_msg());

@@ -20,6 +20,7 @@ int cu_fee_register(void);       /* the whole contract (SPEC 11): fee.h */
 int cu_core_branches_register(void); /* core.c branches the above miss */
 int cu_outfile_register(void);   /* the atomic-write path, real files */
 int cu_progress_register(void);  /* the progress line, on a real file */
+int cu_tariff_file_register(void); /* draft-tariff files, real files */
 
 /* One test of a suite; a table ends with { NULL, NULL }. */
 struct cu_test {
