@@ -114,7 +114,6 @@ int pbr_aggregates_read(PGconn *conn, const struct pbr_statement *s,
 			}
 			if (kind[0] == 't') {
 				out->total = sums;
-				out->binary_variance = V;
 			} else if (kind[0] == 'a') {
 				at = area_index(s, code);
 				if (at < 0)

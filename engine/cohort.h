@@ -19,7 +19,6 @@ struct pbr_cohort_result {
 	struct pbr_sums total;
 	struct pbr_sums *area;            /* rules->pcc_count, caller's array */
 	struct pbr_sums band[PBR_NBANDS];
-	unsigned __int128 binary_variance;  /* sum w^2 p (10^6 - p), monitor only */
 	char input_digest[65];
 	char annex_digest[65];
 };
