@@ -14,6 +14,7 @@
 #include "monthly.h"
 #include "outfile.h"
 #include "progress.h"
+#include "run_driver.h"
 #include "settle.h"
 #include "sign.h"
 #include "unassigned.h"
@@ -21,7 +22,6 @@
 
 #include <getopt.h>
 #include <libxml/parser.h>
-#include <pthread.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +43,6 @@ struct run_opts {
 	int jobs;
 };
 
-#define MAX_JOBS 32
 
 /* What one contract leaves to do after COMMIT.  (Members ordered by size,
  * so that the struct carries no padding to speak of.) */
@@ -188,7 +187,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'n': o->no_wait = true; break;
 		case 'j': {
 			int64_t j;
-			if (pbr_parse_int64(optarg, &j) != 0 || j < 1 || j > MAX_JOBS)
+			if (pbr_parse_int64(optarg, &j) != 0 || j < 1 || j > PBR_RUN_MAX_JOBS)
 				return usage("--jobs must be 1 to 32");
 			o->jobs = (int)j;
 			break;
@@ -637,139 +636,25 @@ static int record_contract(PGconn *conn, const struct run_opts *o,
 	return rc;
 }
 
-/* ---- parallel workers (--jobs) ------------------------------------------- */
+/* ---- every contract (--jobs) --------------------------------------------- */
 
-struct workers {
+struct compute_ctx {
 	const struct run_opts *o;
 	char **ids;
-	size_t n;
 	struct pending *pd;
-	const char *snapshot;
 	int64_t run_id;
 	const char *created_at;
-	pthread_mutex_t lock;
-	size_t next;
-	int failed;
 };
 
-static void *worker(void *arg)
+static int compute_one(PGconn *conn, void *arg, size_t i)
 {
-	struct workers *w = arg;
-	PGconn *conn = pbr_db_connect();
-	char sql[160];
-	int rc = conn ? 0 : EX_UNAVAILABLE;
+	struct compute_ctx *c = arg;
 
-	snprintf(sql, sizeof sql,
-		 "SET search_path = pg_catalog;"
-		 " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
-		 " SET TRANSACTION SNAPSHOT '%s'", w->snapshot);
-	if (rc == 0 && pbr_db_exec(conn, "joining the run's snapshot", sql) != 0)
-		rc = pbr_db_failure_code(conn);
-	for (;;) {
-		size_t i;
-
-		pthread_mutex_lock(&w->lock);
-		if (rc != 0)
-			w->failed = 1;
-		i = w->failed ? w->n : w->next++;
-		pthread_mutex_unlock(&w->lock);
-		if (i >= w->n)
-			break;
-		rc = compute_contract(conn, w->o, w->ids[i], w->run_id,
-				      w->created_at, &w->pd[i]);
-		w->pd[i].rc = rc;
-	}
-	if (conn)
-		PQfinish(conn);
-	return NULL;
-}
-
-/* Computes every contract, in parallel when --jobs > 1.  Workers share the
- * main connection's snapshot, so all see exactly what a single run sees. */
-static int compute_all(PGconn *conn, const struct run_opts *o, char **ids,
-		       size_t n, struct pending *pd, int64_t run_id,
-		       const char *created_at)
-{
-	pthread_t threads[MAX_JOBS];
-	struct workers w;
-	PGresult *res;
-	char snapshot[64];
-	int started = 0, rc = 0;
-	int jobs = o->jobs < (int)n ? o->jobs : (int)n;
-
-	if (jobs <= 1) {
-		for (size_t i = 0; i < n; i++)
-			if ((rc = compute_contract(conn, o, ids[i], run_id, created_at, &pd[i])) != 0)
-				return rc;
-		return 0;
-	}
-	res = pbr_db_query(conn, "exporting the snapshot", "SELECT pg_export_snapshot()", 0, NULL);
-	if (res == NULL)
-		return pbr_db_failure_code(conn);
-	snprintf(snapshot, sizeof snapshot, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	memset(&w, 0, sizeof w);
-	w.o = o;
-	w.ids = ids;
-	w.n = n;
-	w.pd = pd;
-	w.snapshot = snapshot;
-	w.run_id = run_id;
-	w.created_at = created_at;
-	pthread_mutex_init(&w.lock, NULL);
-	for (int i = 0; i < jobs; i++) {
-		if (pthread_create(&threads[i], NULL, worker, &w) != 0) {
-			rc = pbr_error(EX_OSERR, "cannot start worker %d", i + 1);
-			pthread_mutex_lock(&w.lock);
-			w.failed = 1;
-			pthread_mutex_unlock(&w.lock);
-			break;
-		}
-		started++;
-	}
-	for (int i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	pthread_mutex_destroy(&w.lock);
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = pd[i].rc;
-	if (rc == 0 && w.failed)
-		rc = EX_SOFTWARE;
-	return rc;
+	return compute_contract(conn, c->o, c->ids[i], c->run_id, c->created_at,
+				&c->pd[i]);
 }
 
 /* ---- after COMMIT ------------------------------------------------------- */
-
-/* Before COMMIT: the statement bytes under a temporary name, fsynced. */
-static int stage(const struct run_opts *o, struct pending *pd)
-{
-	char name[PBR_ID_MAX + 8];
-	size_t half = pd->xml_len / 2;
-	int rc;
-
-	snprintf(name, sizeof name, "%s.xml", pd->statement_id);
-	rc = pbr_out_open(&pd->xmlout, o->out, name);
-	if (rc != 0)
-		return rc;
-	if (fwrite(pd->xml, 1, half, pd->xmlout.f) != half ||
-	    fflush(pd->xmlout.f) != 0)
-		return pbr_error(EX_IOERR, "cannot write %s", pd->xmlout.final);
-	PBR_FAULT("xml-half");
-	if (fwrite(pd->xml + half, 1, pd->xml_len - half, pd->xmlout.f) !=
-	    pd->xml_len - half)
-		return pbr_error(EX_IOERR, "cannot write %s", pd->xmlout.final);
-	return pbr_out_close(&pd->xmlout);
-}
-
-/* After COMMIT: rename statement, then annex, and sync the directory. */
-static int publish(struct pending *pd)
-{
-	int rc = pbr_out_commit(&pd->xmlout);
-
-	PBR_FAULT("mid-rename");
-	if (rc == 0)
-		rc = pbr_out_commit(&pd->annex);
-	return rc;
-}
 
 static void print_table(const struct run_opts *o, const struct pending *pd,
 			size_t n)
@@ -871,8 +756,6 @@ static int stage_manifest(const struct run_opts *o, const struct pending *pd,
 	struct pbr_manifest_entry *e = calloc(n + 1, sizeof *e);
 	struct pbr_manifest m = { .period = o->period_text, .n = n, .e = e,
 				  .unassigned = rf->unassigned_rows };
-	char *xml = NULL, *signed_xml = NULL, name[32];
-	size_t len = 0;
 	int rc;
 
 	if (e == NULL)
@@ -887,20 +770,7 @@ static int stage_manifest(const struct run_opts *o, const struct pending *pd,
 		e[i].amount_due = pd[i].amount_due;
 		e[i].sha256 = pd[i].digest;
 	}
-	rc = pbr_manifest_xml(&m, &xml, &len);
-	if (rc == 0 && o->key) {
-		rc = pbr_sign(xml, len, o->key, o->cert, &signed_xml, &len);
-		free(xml);
-		xml = signed_xml;
-	}
-	snprintf(name, sizeof name, "%s-run.xml", o->period_text);
-	if (rc == 0)
-		rc = pbr_out_open(&rf->manifest, o->out, name);
-	if (rc == 0 && fwrite(xml, 1, len, rf->manifest.f) != len)
-		rc = pbr_error(EX_IOERR, "cannot write %s", rf->manifest.final);
-	if (rc == 0)
-		rc = pbr_out_close(&rf->manifest);
-	free(xml);
+	rc = pbr_run_stage_manifest(&m, o->out, o->key, o->cert, &rf->manifest);
 	free(e);
 	return rc;
 }
@@ -911,6 +781,8 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 	PGresult *res = NULL;
 	int64_t run_id = 0;
 	char created_at[32] = "";
+	struct compute_ctx ctx = { .o = o, .ids = ids, .pd = pd,
+				   .created_at = created_at };
 	int rc = 0;
 
 	if (!o->dry_run && (rc = take_locks(conn, o, ids, n)) != 0)
@@ -931,12 +803,14 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 	PQclear(res);
 	if (rc != 0)
 		return rc;
+	ctx.run_id = run_id;
 	pbr_progress_start(o->period_text, n, !o->quiet && isatty(STDERR_FILENO));
-	rc = compute_all(conn, o, ids, n, pd, run_id, created_at);
+	rc = pbr_run_parallel(conn, o->jobs, n, compute_one, &ctx);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = record_contract(conn, o, &pd[i]);
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = stage(o, &pd[i]);
+		rc = pbr_run_stage_xml(o->out, pd[i].statement_id, pd[i].xml,
+				       pd[i].xml_len, &pd[i].xmlout);
 	if (rc == 0)
 		rc = stage_unassigned(conn, o, pd, n, rf);
 	if (rc == 0 && !o->dry_run)
@@ -950,7 +824,7 @@ static int run_all(PGconn *conn, const struct run_opts *o, char **ids,
 								      EX_SOFTWARE;
 	PBR_FAULT("after-commit");
 	for (size_t i = 0; i < n; i++) {
-		rc = publish(&pd[i]);
+		rc = pbr_run_publish(&pd[i].xmlout, &pd[i].annex);
 		if (rc != 0)
 			return rc;
 	}

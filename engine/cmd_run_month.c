@@ -15,6 +15,7 @@
 #include "faults.h"
 #include "monthly.h"
 #include "outfile.h"
+#include "run_driver.h"
 #include "sign.h"
 #include "util.h"
 
@@ -48,7 +49,10 @@ struct pending {
 	size_t xml_len;
 	const char *what;
 	bool to_record;
+	bool restatement;          /* the statement listed (issued or reissued) */
 	int seq;
+	int64_t issued_run_id;     /* the run that issued it */
+	char issued_at[32];        /* its CreatedAt */
 	char digest[65];
 	struct pbr_monthly m;
 };
@@ -59,7 +63,8 @@ struct in_force {
 	int seq;
 	char input_digest[65], annex_digest[65];
 	char *xml;
-	int64_t period_due, amount_due;
+	int64_t period_due, amount_due, run_id;
+	char created_at[32];
 };
 
 static int usage(const char *why)
@@ -80,8 +85,11 @@ static const char month_help[] =
 	"the PbR pot.  The month must have ended (fees are paid in arrears); any\n"
 	"fault in its returns fails the run (65) with nothing written.  Re-runs,\n"
 	"restatements, dry runs, signatures and locks are as for --period.\n"
-	"Monthly statements are computed on one connection whatever --jobs says\n"
-	"(each is a few small queries).\n";
+	"A run that issues or reissues statements also writes the run manifest\n"
+	"<YYYY-MM>-run.xml (schemas/manifest.xsd: count, control sum of\n"
+	"AmountDuePence, each statement's SHA-256; signed like them); a dry run\n"
+	"writes none.  --jobs N computes N contracts at once (1 to 32), each on\n"
+	"its own connection in the run's snapshot.\n";
 
 static int reason_ok(const char *s)
 {
@@ -255,10 +263,12 @@ static int load_in_force(PGconn *conn, const char *contract, const char *month,
 	const char *params[2] = { contract, month };
 	PGresult *res = pbr_db_query(conn, "reading the statement in force",
 		"SELECT statement_id, seq, input_digest, annex_digest,"
-		" convert_from(statement_xml, 'UTF8'), period_due_pence, amount_due_pence"
+		" convert_from(statement_xml, 'UTF8'), period_due_pence, amount_due_pence,"
+		" run_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2"
 		" AND statement_type = 'MONTHLY'", 2, params);
-	int64_t v;
+	int64_t v = 0;
+	int bad = 0;
 
 	memset(f, 0, sizeof *f);
 	if (res == NULL)
@@ -266,17 +276,22 @@ static int load_in_force(PGconn *conn, const char *contract, const char *month,
 	if (PQntuples(res) == 1) {
 		f->present = true;
 		snprintf(f->statement_id, sizeof f->statement_id, "%s", PQgetvalue(res, 0, 0));
-		pbr_parse_int64(PQgetvalue(res, 0, 1), &v);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 1), &v);
 		f->seq = (int)v;
 		snprintf(f->input_digest, sizeof f->input_digest, "%s", PQgetvalue(res, 0, 2));
 		snprintf(f->annex_digest, sizeof f->annex_digest, "%s", PQgetvalue(res, 0, 3));
 		f->xml = strdup(PQgetvalue(res, 0, 4));
-		pbr_parse_int64(PQgetvalue(res, 0, 5), &f->period_due);
-		pbr_parse_int64(PQgetvalue(res, 0, 6), &f->amount_due);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 5), &f->period_due);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 6), &f->amount_due);
+		bad |= pbr_parse_int64(PQgetvalue(res, 0, 7), &f->run_id);
+		snprintf(f->created_at, sizeof f->created_at, "%s", PQgetvalue(res, 0, 8));
 	}
 	PQclear(res);
 	if (f->present && f->xml == NULL)
 		return pbr_error(EX_OSERR, "out of memory");
+	if (bad)
+		return pbr_error(EX_SOFTWARE, "the ledger row of %s holds a figure that is not an integer",
+				 f->statement_id);
 	return 0;
 }
 
@@ -373,6 +388,22 @@ static int finish_statement(const struct month_opts *o, struct pending *pd)
 	return 0;
 }
 
+/* Inputs unchanged: the statement in force, its bytes and figures as the
+ * ledger recorded them, is listed again (SPEC 7). */
+static void reissue(struct in_force *f, struct pending *pd)
+{
+	snprintf(pd->statement_id, sizeof pd->statement_id, "%s", f->statement_id);
+	pd->xml = f->xml;
+	pd->xml_len = strlen(f->xml);
+	f->xml = NULL;
+	pd->what = "unchanged, reissued";
+	pd->m.amount_due = f->amount_due;
+	pd->m.period_due = f->period_due;
+	pd->restatement = f->seq > 1;
+	pd->issued_run_id = f->run_id;
+	snprintf(pd->issued_at, sizeof pd->issued_at, "%s", f->created_at);
+}
+
 static int compute_contract(PGconn *conn, const struct month_opts *o,
 			    const char *contract, int64_t run_id,
 			    const char *created_at, struct pending *pd)
@@ -399,12 +430,7 @@ static int compute_contract(PGconn *conn, const struct month_opts *o,
 		if (o->restate)
 			fprintf(stderr, "pbr-settle: note: inputs of %s unchanged; nothing to restate\n",
 				f.statement_id);
-		snprintf(pd->statement_id, sizeof pd->statement_id, "%s", f.statement_id);
-		pd->xml = f.xml;
-		pd->xml_len = strlen(f.xml);
-		f.xml = NULL;
-		pd->what = "unchanged, reissued";
-		m->amount_due = f.amount_due;
+		reissue(&f, pd);
 	} else {
 		if (f.present && !o->dry_run && !o->restate) {
 			rc = pbr_error(EX_DATAERR,
@@ -444,14 +470,13 @@ static int compute_contract(PGconn *conn, const struct month_opts *o,
 		if (rc != 0)
 			goto cleanup;
 		pd->what = o->dry_run ? "draft" : m->restatement ? "restated" : "issued";
-		if (!o->dry_run) {
-			if (pbr_sha256_buffer(pd->xml, pd->xml_len, pd->digest) != 0) {
-				rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
-				goto cleanup;
-			}
-			pd->to_record = true;
-		}
+		pd->restatement = m->restatement;
+		pd->issued_run_id = m->run_id;
+		snprintf(pd->issued_at, sizeof pd->issued_at, "%s", m->created_at);
+		pd->to_record = !o->dry_run;
 	}
+	if (pbr_sha256_buffer(pd->xml, pd->xml_len, pd->digest) != 0)
+		rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
 cleanup:
 	free(f.xml);
 	return rc;
@@ -463,7 +488,6 @@ cleanup:
 static int stage(const struct month_opts *o, struct pending *pd)
 {
 	char name[PBR_MONTHLY_ID_MAX + 16];
-	size_t half = pd->xml_len / 2;
 	int rc;
 
 	snprintf(name, sizeof name, "%s-annex.csv", pd->statement_id);
@@ -473,24 +497,35 @@ static int stage(const struct month_opts *o, struct pending *pd)
 		return pbr_error(EX_IOERR, "cannot write %s", pd->annex.final);
 	if ((rc = pbr_out_close(&pd->annex)) != 0)
 		return rc;
-	snprintf(name, sizeof name, "%s.xml", pd->statement_id);
-	if ((rc = pbr_out_open(&pd->xmlout, o->out, name)) != 0)
-		return rc;
-	if (fwrite(pd->xml, 1, half, pd->xmlout.f) != half || fflush(pd->xmlout.f) != 0)
-		return pbr_error(EX_IOERR, "cannot write %s", pd->xmlout.final);
-	PBR_FAULT("xml-half");
-	if (fwrite(pd->xml + half, 1, pd->xml_len - half, pd->xmlout.f) != pd->xml_len - half)
-		return pbr_error(EX_IOERR, "cannot write %s", pd->xmlout.final);
-	return pbr_out_close(&pd->xmlout);
+	return pbr_run_stage_xml(o->out, pd->statement_id, pd->xml, pd->xml_len,
+				 &pd->xmlout);
 }
 
-static int publish(struct pending *pd)
+/* SPEC 7 and 11.4: the run manifest <month>-run.xml, signed like the
+ * statements, to a temporary name.  Not for a dry run, which issues
+ * nothing.  No monthly row is unassigned: UnassignedRows is 0. */
+static int stage_manifest(const struct month_opts *o, const struct pending *pd,
+			  size_t n, struct pbr_outfile *mf)
 {
-	int rc = pbr_out_commit(&pd->xmlout);
+	struct pbr_manifest_entry *e = calloc(n + 1, sizeof *e);
+	struct pbr_manifest man = { .period = o->month_text, .n = n, .e = e,
+				    .statement_type = "MONTHLY" };
+	int rc;
 
-	PBR_FAULT("mid-rename");
-	if (rc == 0)
-		rc = pbr_out_commit(&pd->annex);
+	if (e == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		e[i].statement_id = pd[i].statement_id;
+		e[i].contract = pd[i].m.contract_id;
+		e[i].restatement = pd[i].restatement;
+		e[i].run_id = pd[i].issued_run_id;
+		e[i].created_at = pd[i].issued_at;
+		e[i].period_due = pd[i].m.period_due;
+		e[i].amount_due = pd[i].m.amount_due;
+		e[i].sha256 = pd[i].digest;
+	}
+	rc = pbr_run_stage_manifest(&man, o->out, o->key, o->cert, mf);
+	free(e);
 	return rc;
 }
 
@@ -515,18 +550,40 @@ static void print_table(const struct month_opts *o, const struct pending *pd,
 		printf("%-12s %-7s %12s %12s %12s %14s %14s %14s  %s/%s.xml (%s)\n",
 		       m->contract_id, o->month_text, f, c, a, j, p, d, o->out,
 		       pd[i].statement_id, pd[i].what);
-		total += m->amount_due;
+		/* the sum was checked as the manifest's control sum (or
+		 * saturates in a draft) */
+		if (__builtin_add_overflow(total, m->amount_due, &total))
+			total = m->amount_due < 0 ? INT64_MIN : INT64_MAX;
 	}
 	pbr_format_pounds(total, d, sizeof d);
 	printf("total: %zu statement%s, amount due £%s\n", n, n == 1 ? "" : "s", d);
 }
 
+struct compute_ctx {
+	const struct month_opts *o;
+	char **ids;
+	struct pending *pd;
+	int64_t run_id;
+	const char *created_at;
+};
+
+/* One contract, on the run's connection or a worker's (--jobs). */
+static int compute_one(PGconn *conn, void *arg, size_t i)
+{
+	struct compute_ctx *c = arg;
+
+	return compute_contract(conn, c->o, c->ids[i], c->run_id, c->created_at,
+				&c->pd[i]);
+}
+
 static int run_all(PGconn *conn, const struct month_opts *o, char **ids,
-		   size_t n, struct pending *pd)
+		   size_t n, struct pending *pd, struct pbr_outfile *mf)
 {
 	PGresult *res;
 	int64_t run_id = 0;
 	char created_at[32] = "";
+	struct compute_ctx ctx = { .o = o, .ids = ids, .pd = pd,
+				   .created_at = created_at };
 	int rc = 0;
 
 	if (!o->dry_run && (rc = take_locks(conn, o, ids, n)) != 0)
@@ -541,16 +598,20 @@ static int run_all(PGconn *conn, const struct month_opts *o, char **ids,
 		0, NULL);
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
-	pbr_parse_int64(PQgetvalue(res, 0, 0), &run_id);
+	if (pbr_parse_int64(PQgetvalue(res, 0, 0), &run_id) != 0)
+		rc = pbr_error(EX_SOFTWARE, "run id '%s' is not a number", PQgetvalue(res, 0, 0));
 	snprintf(created_at, sizeof created_at, "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = compute_contract(conn, o, ids[i], run_id, created_at, &pd[i]);
+	ctx.run_id = run_id;
+	if (rc == 0)
+		rc = pbr_run_parallel(conn, o->jobs, n, compute_one, &ctx);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (pd[i].to_record && (rc = record(conn, &pd[i])) == 0)
 			rc = note_reconciliation(conn, &pd[i].m);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = stage(o, &pd[i]);
+	if (rc == 0 && !o->dry_run)
+		rc = stage_manifest(o, pd, n, mf);
 	if (rc != 0)
 		return rc;
 	PBR_FAULT("temp-written");
@@ -559,8 +620,11 @@ static int run_all(PGconn *conn, const struct month_opts *o, char **ids,
 		return pbr_db_failure_code(conn) == EX_UNAVAILABLE ? EX_IOERR : EX_SOFTWARE;
 	PBR_FAULT("after-commit");
 	for (size_t i = 0; i < n; i++)
-		if ((rc = publish(&pd[i])) != 0)
+		if ((rc = pbr_run_publish(&pd[i].xmlout, &pd[i].annex)) != 0)
 			return rc;
+	/* the manifest last: its presence says the run's files are all there */
+	if (!o->dry_run && (rc = pbr_out_commit(mf)) != 0)
+		return rc;
 	print_table(o, pd, n);
 	return 0;
 }
@@ -568,6 +632,7 @@ static int run_all(PGconn *conn, const struct month_opts *o, char **ids,
 int cmd_run_month(int argc, char **argv)
 {
 	struct month_opts o;
+	struct pbr_outfile mf;
 	struct pending *pd = NULL;
 	PGconn *conn = NULL;
 	char **ids = NULL;
@@ -575,13 +640,16 @@ int cmd_run_month(int argc, char **argv)
 	int rc;
 
 	memset(&o, 0, sizeof o);
+	memset(&mf, 0, sizeof mf);
 	rc = parse_opts(argc, argv, &o);
 	if (rc < 0)
 		return 0;       /* --help */
 	if (rc != 0 || (rc = check_ended(&o)) != 0 ||
 	    (rc = check_files(&o)) != 0)
 		return rc;
+	/* libraries with global state start here, before any worker thread */
 	xmlInitParser();
+	(void)pbr_datadir();
 	if (o.key && pbr_sign_init() != 0)
 		return pbr_error(EX_SOFTWARE, "cannot start xmlsec");
 	conn = pbr_db_connect();
@@ -604,8 +672,9 @@ int cmd_run_month(int argc, char **argv)
 		rc = pbr_error(EX_OSERR, "out of memory");
 		goto cleanup;
 	}
-	rc = run_all(conn, &o, ids, n, pd);
+	rc = run_all(conn, &o, ids, n, pd, &mf);
 cleanup:
+	pbr_out_abort(&mf);
 	for (size_t i = 0; pd && i < n; i++) {
 		pbr_out_abort(&pd[i].annex);
 		pbr_out_abort(&pd[i].xmlout);

@@ -54,6 +54,8 @@ static int header(xmlTextWriterPtr x, const struct pbr_manifest *m,
 	bad |= text(x, "CreDtTm", latest ? latest->created_at : "1970-01-01T00:00:00Z");
 	bad |= num(x, "RunId", latest ? latest->run_id : 0);
 	bad |= text(x, "Period", m->period);
+	if (m->statement_type)
+		bad |= text(x, "StatementType", m->statement_type);
 	bad |= text(x, "EngineVersion", PBR_VERSION);
 	bad |= num(x, "NbOfStmts", (int64_t)m->n);
 	bad |= num(x, "CtrlSumPence", sum);

@@ -24,6 +24,9 @@ struct pbr_manifest_entry {
 
 struct pbr_manifest {
 	const char *period;         /* "2025Q4", or a month "2026-05" */
+	/* NULL for PbR statements (no element: manifests of PbR runs keep
+	 * their bytes); "MONTHLY" for a run --month (SPEC 11.4) */
+	const char *statement_type;
 	size_t n;
 	const struct pbr_manifest_entry *e;
 	int64_t unassigned;

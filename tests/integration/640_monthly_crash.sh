@@ -34,7 +34,7 @@ fresh_db "${PGDATABASE}_ref"
 REF=$TMP/ref
 mkdir -p "$REF"
 run_month "${PGDATABASE}_ref" "$REF" >/dev/null || die "reference run failed"
-assert_eq 4 "$(find "$REF" -type f | wc -l | tr -d ' ')" "reference run wrote 2 statements and 2 annexes"
+assert_eq 5 "$(find "$REF" -type f | wc -l | tr -d ' ')" "reference run wrote 2 statements, 2 annexes and the run manifest"
 
 recover_month() { # DB DIR LABEL
 	local db=$1 dir=$2 label=$3 out
