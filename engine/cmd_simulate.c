@@ -19,7 +19,7 @@
  * Exit codes: 0, 64 usage, 65 tariff file errors / data (as `run`), 66
  * tariff file missing, 69 database unavailable, 70 internal, 73 --out.
  */
-#include "cmd_report.h"
+#include "render.h"
 #include "commands.h"
 #include "db.h"
 #include "outfile.h"
@@ -289,7 +289,7 @@ static int publish(const struct sim_opts *o, struct sim *sm, size_t n)
 			rc = pbr_out_commit(&sm[i].annex);
 		if (rc == 0) {
 			snprintf(name, sizeof name, "%s.html", id);
-			rc = pbr_report_statement_buffer(id, sm[i].xml, sm[i].xml_len,
+			rc = pbr_render_statement_buffer(id, sm[i].xml, sm[i].xml_len,
 							 "html", o->out, name);
 		}
 		if (rc == 0)
