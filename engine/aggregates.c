@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,82 @@ static int area_index(const struct pbr_statement *s, const char *code)
 	return -1;
 }
 
+/* The 'contract' row: the CPA and the tariff the database used must be
+ * the ones the engine settles under. */
+static int check_contract_row(const PGresult *res, int i, const struct pbr_statement *s)
+{
+	const char *code = PQgetvalue(res, i, 1), *tariff = PQgetvalue(res, i, 9);
+
+	if (strcmp(code, s->cpa_code) != 0 || strcmp(tariff, s->tariff.version) != 0)
+		return pbr_error(EX_SOFTWARE, "the database's aggregates are for CPA %s under tariff %s, not %s under %s",
+				 code, tariff, s->cpa_code, s->tariff.version);
+	return 0;
+}
+
+/* A 'total', 'area' or 'band' row: the sums of the accepted members. */
+static int take_sums(const PGresult *res, int i, const struct pbr_statement *s,
+		     struct pbr_cohort_result *out)
+{
+	const char *kind = PQgetvalue(res, i, 0), *code = PQgetvalue(res, i, 1);
+	unsigned __int128 V = 0;
+	struct pbr_sums sums;
+	int at;
+
+	memset(&sums, 0, sizeof sums);
+	if (parse_sums(res, i, &sums, &V) != 0)
+		return pbr_error(EX_DATAERR, "cohort %s of contract %s: a sum of the %s %s does not fit 64 bits",
+				 s->cohort, s->contract_id, kind, code);
+	if (kind[0] == 't') {
+		out->total = sums;
+	} else if (kind[0] == 'a') {
+		at = area_index(s, code);
+		if (at < 0)
+			return pbr_error(EX_SOFTWARE, "the database's aggregates name PCC area '%s', not one of CPA %s",
+					 code, s->cpa_code);
+		out->area[at] = sums;
+	} else {
+		at = strcmp(code, "0") == 0 ? 0 : strcmp(code, "1-2") == 0 ? 1 :
+		     strcmp(code, "3+") == 0 ? 2 : -1;
+		if (at < 0)
+			return pbr_error(EX_SOFTWARE, "the database's aggregates name needs band '%s'", code);
+		out->band[at] = sums;
+	}
+	return 0;
+}
+
+/* A 'status' row (rows of one status) or the 'rows' row (every row, and
+ * those whose outcome is not final). */
+static int take_counts(const PGresult *res, int i, struct pbr_cohort_result *out)
+{
+	const char *kind = PQgetvalue(res, i, 0), *code = PQgetvalue(res, i, 1);
+	int64_t n;
+	int at;
+
+	if (strcmp(kind, "rows") == 0) {
+		if (pbr_parse_int64(PQgetvalue(res, i, 2), &out->rows) != 0 ||
+		    pbr_parse_int64(PQgetvalue(res, i, 3), &out->not_final) != 0)
+			return pbr_error(EX_SOFTWARE, "the database's row counts are unreadable");
+		return 0;
+	}
+	at = status_index(code);
+	if (at < 0 || pbr_parse_int64(PQgetvalue(res, i, 2), &n) != 0)
+		return pbr_error(EX_SOFTWARE, "the database's aggregates name status '%s'", code);
+	out->count[at] = n;
+	if (at != PBR_ACCEPTED)
+		out->rejected += n;
+	return 0;
+}
+
+/* An 'input' or 'annex' row: a SHA-256 in hex, into dst[65]. */
+static int take_digest(const PGresult *res, int i, char *dst)
+{
+	if (strlen(PQgetvalue(res, i, 9)) != 64)
+		return pbr_error(EX_SOFTWARE, "the database's %s digest is unreadable",
+				 PQgetvalue(res, i, 0));
+	memcpy(dst, PQgetvalue(res, i, 9), 65);
+	return 0;
+}
+
 int pbr_aggregates_read(PGconn *conn, const struct pbr_statement *s,
 			const struct pbr_rules *rules, void *arg,
 			struct pbr_cohort_result *out)
@@ -93,69 +170,22 @@ int pbr_aggregates_read(PGconn *conn, const struct pbr_statement *s,
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
 	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
-		const char *kind = PQgetvalue(res, i, 0), *code = PQgetvalue(res, i, 1);
-		unsigned __int128 V = 0;
-		struct pbr_sums sums;
-		int at;
+		const char *kind = PQgetvalue(res, i, 0);
 
-		memset(&sums, 0, sizeof sums);
 		if (strcmp(kind, "contract") == 0) {
-			if (strcmp(code, s->cpa_code) != 0 ||
-			    strcmp(PQgetvalue(res, i, 9), s->tariff.version) != 0)
-				rc = pbr_error(EX_SOFTWARE, "the database's aggregates are for CPA %s under tariff %s, not %s under %s",
-					       code, PQgetvalue(res, i, 9), s->cpa_code, s->tariff.version);
+			rc = check_contract_row(res, i, s);
 			have_contract = true;
 		} else if (strcmp(kind, "total") == 0 || strcmp(kind, "area") == 0 ||
 			   strcmp(kind, "band") == 0) {
-			if (parse_sums(res, i, &sums, &V) != 0) {
-				rc = pbr_error(EX_DATAERR, "cohort %s of contract %s: a sum of the %s %s does not fit 64 bits",
-					       s->cohort, s->contract_id, kind, code);
-				break;
-			}
-			if (kind[0] == 't') {
-				out->total = sums;
-			} else if (kind[0] == 'a') {
-				at = area_index(s, code);
-				if (at < 0)
-					rc = pbr_error(EX_SOFTWARE, "the database's aggregates name PCC area '%s', not one of CPA %s",
-						       code, s->cpa_code);
-				else
-					out->area[at] = sums;
-			} else {
-				at = strcmp(code, "0") == 0 ? 0 : strcmp(code, "1-2") == 0 ? 1 :
-				     strcmp(code, "3+") == 0 ? 2 : -1;
-				if (at < 0)
-					rc = pbr_error(EX_SOFTWARE, "the database's aggregates name needs band '%s'", code);
-				else
-					out->band[at] = sums;
-			}
-		} else if (strcmp(kind, "status") == 0) {
-			int64_t n;
-
-			at = status_index(code);
-			if (at < 0 || pbr_parse_int64(PQgetvalue(res, i, 2), &n) != 0) {
-				rc = pbr_error(EX_SOFTWARE, "the database's aggregates name status '%s'", code);
-				break;
-			}
-			out->count[at] = n;
-			if (at != PBR_ACCEPTED)
-				out->rejected += n;
-		} else if (strcmp(kind, "rows") == 0) {
-			if (pbr_parse_int64(PQgetvalue(res, i, 2), &out->rows) != 0 ||
-			    pbr_parse_int64(PQgetvalue(res, i, 3), &out->not_final) != 0)
-				rc = pbr_error(EX_SOFTWARE, "the database's row counts are unreadable");
-		} else if (strcmp(kind, "input") == 0 || strcmp(kind, "annex") == 0) {
-			char *dst = kind[0] == 'i' ? out->input_digest : agg->annex_figures;
-
-			if (strlen(PQgetvalue(res, i, 9)) != 64) {
-				rc = pbr_error(EX_SOFTWARE, "the database's %s digest is unreadable", kind);
-				break;
-			}
-			memcpy(dst, PQgetvalue(res, i, 9), 65);
-			if (kind[0] == 'i')
-				have_input = true;
-			else
-				have_annex = true;
+			rc = take_sums(res, i, s, out);
+		} else if (strcmp(kind, "status") == 0 || strcmp(kind, "rows") == 0) {
+			rc = take_counts(res, i, out);
+		} else if (strcmp(kind, "input") == 0) {
+			rc = take_digest(res, i, out->input_digest);
+			have_input = true;
+		} else if (strcmp(kind, "annex") == 0) {
+			rc = take_digest(res, i, agg->annex_figures);
+			have_annex = true;
 		}
 	}
 	if (rc == 0 && !(have_contract && have_input && have_annex))
@@ -249,106 +279,151 @@ static const char *unneutralised(const char *s)
 	return s[0] == '\'' && s[1] != '\0' && strchr("=+-@\t\r'", s[1]) ? s + 1 : s;
 }
 
+/* Reading one annex file: where, against which statement, into what. */
+struct annex_read {
+	const char *path;
+	const struct pbr_statement *s;
+	struct csv *c;
+	struct pbr_sums *area_sums;
+	int64_t *outside;
+	char *msg;
+	size_t msg_size;
+};
+
+static int annex_fault(struct annex_read *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Says what is wrong in a->msg; returns -1. */
+static int annex_fault(struct annex_read *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->msg, a->msg_size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int annex_header_ok(struct annex_read *a)
+{
+	struct csv *c = a->c;
+
+	if (csv_record(c) != 1 || c->nfields != ANNEX_FIELDS)
+		return annex_fault(a, "%s: line 1 is not the annex header", a->path);
+	for (int i = 0; i < ANNEX_FIELDS; i++)
+		if (strcmp(c->field[i], annex_header[i]) != 0)
+			return annex_fault(a, "%s: line 1 is not the annex header", a->path);
+	return 0;
+}
+
+/* An ACCEPTED line: its figures in range, its contributions what SPEC 5
+ * makes of them, added to its PCC area's sums; its digest line in
+ * line[size], *n its length as snprintf gives it.  Returns 0, or -1. */
+static int accepted_figures(struct annex_read *a, char *line, size_t size, int *n)
+{
+	struct csv *c = a->c;
+	int64_t w, p, y, f, r, bc, fc;
+	struct pbr_member m;
+	int at;
+
+	if (cell_int(c->field[2], &w) || cell_int(c->field[3], &p) ||
+	    cell_int(c->field[4], &y) || cell_int(c->field[5], &f) ||
+	    cell_int(c->field[6], &r) || cell_int(c->field[7], &bc) ||
+	    cell_int(c->field[8], &fc) || w < PBR_BP || w > 100 * PBR_BP ||
+	    p < 0 || p > PBR_PPM || f < 0 || f > PBR_PPM || r < 0 ||
+	    r > PBR_MAX_REOFFENCES || y != (r >= 1))
+		return annex_fault(a, "%s: record %" PRId64 " (ACCEPTED) has a figure out of range or y not (r >= 1)",
+				   a->path, c->line);
+	memset(&m, 0, sizeof m);
+	m.weight_bp = w;
+	m.p = p;
+	m.y = y;
+	m.f = f;
+	m.r = r;
+	if (bc != pbr_binary_contribution(&m) || fc != pbr_frequency_contribution(&m))
+		return annex_fault(a, "%s: record %" PRId64 ": a contribution is not w*(p - y*10^6) or w*(f - r*1000)",
+				   a->path, c->line);
+	at = area_index(a->s, unneutralised(c->field[1]));
+	if (at < 0)
+		(*a->outside)++;
+	else if (pbr_sums_add(&a->area_sums[at], &m) != 0)
+		return annex_fault(a, "%s: the sums of area %s overflow", a->path, c->field[1]);
+	*n = snprintf(line, size, "%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64
+		      "|%" PRId64 "|ACCEPTED\n", w, p, y, f, r);
+	return 0;
+}
+
+/* A rejected line: a known reject code and no figures of a member; its
+ * digest line (the raw p, f, r) in line[size], *n its length.  Returns 0,
+ * or -1. */
+static int rejected_figures(struct annex_read *a, char *line, size_t size, int *n)
+{
+	struct csv *c = a->c;
+	const char *st = c->field[9];
+
+	if (status_index(st) <= 0 || c->field[2][0] || c->field[4][0] ||
+	    c->field[7][0] || c->field[8][0])
+		return annex_fault(a, "%s: record %" PRId64 ": unknown status '%.40s' or figures on a rejected row",
+				   a->path, c->line, st);
+	*n = snprintf(line, size, "|%s||%s|%s|%s\n", cell_raw(c->field[3]),
+		      cell_raw(c->field[5]), cell_raw(c->field[6]), st);
+	return 0;
+}
+
+/* Every record after the header, into the digest sha. */
+static int annex_records(struct annex_read *a, struct pbr_sha256 *sha)
+{
+	struct csv *c = a->c;
+	char line[3 * FIELD_MAX];
+	int got, n = 0;
+
+	while ((got = csv_record(c)) == 1) {
+		if (c->nfields != ANNEX_FIELDS)
+			return annex_fault(a, "%s: record %" PRId64 " has %d fields, not %d",
+					   a->path, c->line, c->nfields, ANNEX_FIELDS);
+		if (strcmp(c->field[9], "ACCEPTED") == 0 ?
+		    accepted_figures(a, line, sizeof line, &n) != 0 :
+		    rejected_figures(a, line, sizeof line, &n) != 0)
+			return -1;
+		if (n < 0 || (size_t)n >= sizeof line || pbr_sha256_update(sha, line, (size_t)n) != 0)
+			return annex_fault(a, "%s: record %" PRId64 " too long", a->path, c->line);
+	}
+	if (got < 0 || ferror(c->f))
+		return annex_fault(a, "%s: record %" PRId64 " is not well-formed CSV", a->path, c->line);
+	return 0;
+}
+
 int pbr_annex_figures(const char *path, const struct pbr_statement *s,
 		      char hex[65], struct pbr_sums *area_sums, int64_t *outside,
 		      char *msg, size_t msg_size)
 {
-	struct csv *c = calloc(1, sizeof *c);
+	struct annex_read a = { .path = path, .s = s, .area_sums = area_sums,
+				.outside = outside, .msg = msg, .msg_size = msg_size };
 	struct pbr_sha256 *sha = pbr_sha256_new();
-	char line[3 * FIELD_MAX];
-	int rc = -1, got;
+	int rc = -1;
 
 	*outside = 0;
-	if (c == NULL || sha == NULL) {
+	a.c = calloc(1, sizeof *a.c);
+	if (a.c == NULL || sha == NULL) {
 		snprintf(msg, msg_size, "out of memory");
 		goto cleanup;
 	}
-	c->f = fopen(path, "r");
-	if (c->f == NULL) {
+	a.c->f = fopen(path, "r");
+	if (a.c->f == NULL) {
 		snprintf(msg, msg_size, "cannot open %s: %s", path, strerror(errno));
 		goto cleanup;
 	}
-	if (csv_record(c) != 1 || c->nfields != ANNEX_FIELDS) {
-		snprintf(msg, msg_size, "%s: line 1 is not the annex header", path);
+	if (annex_header_ok(&a) != 0 || annex_records(&a, sha) != 0)
 		goto cleanup;
-	}
-	for (int i = 0; i < ANNEX_FIELDS; i++)
-		if (strcmp(c->field[i], annex_header[i]) != 0) {
-			snprintf(msg, msg_size, "%s: line 1 is not the annex header", path);
-			goto cleanup;
-		}
-	while ((got = csv_record(c)) == 1) {
-		const char *st = c->field[9];
-		int n;
-
-		if (c->nfields != ANNEX_FIELDS) {
-			snprintf(msg, msg_size, "%s: record %" PRId64 " has %d fields, not %d",
-				 path, c->line, c->nfields, ANNEX_FIELDS);
-			goto cleanup;
-		}
-		if (strcmp(st, "ACCEPTED") == 0) {
-			int64_t w, p, y, f, r, bc, fc;
-			struct pbr_member m;
-			int at;
-
-			if (cell_int(c->field[2], &w) || cell_int(c->field[3], &p) ||
-			    cell_int(c->field[4], &y) || cell_int(c->field[5], &f) ||
-			    cell_int(c->field[6], &r) || cell_int(c->field[7], &bc) ||
-			    cell_int(c->field[8], &fc) || w < PBR_BP || w > 100 * PBR_BP ||
-			    p < 0 || p > PBR_PPM || f < 0 || f > PBR_PPM || r < 0 ||
-			    r > PBR_MAX_REOFFENCES || y != (r >= 1)) {
-				snprintf(msg, msg_size, "%s: record %" PRId64 " (ACCEPTED) has a figure out of range or y not (r >= 1)",
-					 path, c->line);
-				goto cleanup;
-			}
-			memset(&m, 0, sizeof m);
-			m.weight_bp = w;
-			m.p = p;
-			m.y = y;
-			m.f = f;
-			m.r = r;
-			if (bc != pbr_binary_contribution(&m) || fc != pbr_frequency_contribution(&m)) {
-				snprintf(msg, msg_size, "%s: record %" PRId64 ": a contribution is not w*(p - y*10^6) or w*(f - r*1000)",
-					 path, c->line);
-				goto cleanup;
-			}
-			at = area_index(s, unneutralised(c->field[1]));
-			if (at < 0)
-				(*outside)++;
-			else if (pbr_sums_add(&area_sums[at], &m) != 0) {
-				snprintf(msg, msg_size, "%s: the sums of area %s overflow", path, c->field[1]);
-				goto cleanup;
-			}
-			n = snprintf(line, sizeof line, "%" PRId64 "|%" PRId64 "|%" PRId64 "|%" PRId64
-				     "|%" PRId64 "|ACCEPTED\n", w, p, y, f, r);
-		} else {
-			if (status_index(st) <= 0 || c->field[2][0] || c->field[4][0] ||
-			    c->field[7][0] || c->field[8][0]) {
-				snprintf(msg, msg_size, "%s: record %" PRId64 ": unknown status '%.40s' or figures on a rejected row",
-					 path, c->line, st);
-				goto cleanup;
-			}
-			n = snprintf(line, sizeof line, "|%s||%s|%s|%s\n", cell_raw(c->field[3]),
-				     cell_raw(c->field[5]), cell_raw(c->field[6]), st);
-		}
-		if (n < 0 || (size_t)n >= sizeof line || pbr_sha256_update(sha, line, (size_t)n) != 0) {
-			snprintf(msg, msg_size, "%s: record %" PRId64 " too long", path, c->line);
-			goto cleanup;
-		}
-	}
-	if (got < 0 || ferror(c->f)) {
-		snprintf(msg, msg_size, "%s: record %" PRId64 " is not well-formed CSV", path, c->line);
-		goto cleanup;
-	}
 	if (pbr_sha256_final(sha, hex) != 0) {
 		snprintf(msg, msg_size, "SHA-256 failed");
 		goto cleanup;
 	}
 	rc = 0;
 cleanup:
-	if (c && c->f)
-		fclose(c->f);
-	free(c);
+	if (a.c && a.c->f)
+		fclose(a.c->f);
+	free(a.c);
 	pbr_sha256_free(sha);
 	return rc;
 }

@@ -299,13 +299,64 @@ static int publish(const struct sim_opts *o, struct sim *sm, size_t n)
 	return rc;
 }
 
+/* Connects and opens the read-only snapshot both tariffs are priced in;
+ * created_at gets the database's time, the drafts' CreatedAt. */
+static int open_snapshot(PGconn **conn, char *created_at, size_t size)
+{
+	PGresult *res;
+
+	*conn = pbr_db_connect();
+	if (*conn == NULL)
+		return EX_UNAVAILABLE;
+	if (pbr_db_exec(*conn, "setting up the session",
+			"SET search_path = pg_catalog") != 0 ||
+	    pbr_db_exec(*conn, "starting the snapshot",
+			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0)
+		return pbr_db_failure_code(*conn);
+	res = pbr_db_query(*conn, "reading the time",
+		"SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+		0, NULL);
+	if (res == NULL)
+		return pbr_db_failure_code(*conn);
+	snprintf(created_at, size, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+/* Every contract of ids[n] priced under both tariffs, into *sm[n]. */
+static int simulate_all(PGconn *conn, const struct sim_opts *o,
+			const struct pbr_tariff_file *t, const char *created_at,
+			char **ids, size_t n, struct sim **sm)
+{
+	int rc = 0;
+
+	*sm = calloc(n, sizeof **sm);
+	if (*sm == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		snprintf((*sm)[i].contract, sizeof (*sm)[i].contract, "%s", ids[i]);
+		rc = simulate_one(conn, o, t, created_at, &(*sm)[i]);
+	}
+	return rc;
+}
+
+static void sim_free(struct sim *sm, size_t n)
+{
+	for (size_t i = 0; sm && i < n; i++) {
+		pbr_out_abort(&sm[i].annex);
+		pbr_statement_free(&sm[i].now);
+		pbr_statement_free(&sm[i].draft);
+		free(sm[i].xml);
+	}
+	free(sm);
+}
+
 int cmd_simulate(int argc, char **argv)
 {
 	struct sim_opts o;
 	struct pbr_tariff_file t;
 	struct sim *sm = NULL;
 	PGconn *conn = NULL;
-	PGresult *res;
 	char **ids = NULL, created_at[32] = "";
 	size_t n = 0;
 	struct stat st;
@@ -325,31 +376,9 @@ int cmd_simulate(int argc, char **argv)
 	rc = pbr_tariff_file_read(o.tariff, &t);
 	if (rc != 0)
 		return rc;
-	conn = pbr_db_connect();
-	if (conn == NULL) {
-		rc = EX_UNAVAILABLE;
-		goto cleanup;
-	}
-	if (pbr_db_exec(conn, "setting up the session",
-			"SET search_path = pg_catalog") != 0 ||
-	    pbr_db_exec(conn, "starting the snapshot",
-			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0) {
-		rc = pbr_db_failure_code(conn);
-		goto cleanup;
-	}
-	res = pbr_db_query(conn, "reading the time",
-		"SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
-		0, NULL);
-	if (res == NULL) {
-		rc = pbr_db_failure_code(conn);
-		goto cleanup;
-	}
-	snprintf(created_at, sizeof created_at, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if ((rc = check_needs(conn, &o, &t)) != 0)
-		goto cleanup;
-	rc = pbr_select_contracts(conn, o.period, o.contracts, o.ncontracts, &ids, &n);
-	if (rc != 0)
+	if ((rc = open_snapshot(&conn, created_at, sizeof created_at)) != 0 ||
+	    (rc = check_needs(conn, &o, &t)) != 0 ||
+	    (rc = pbr_select_contracts(conn, o.period, o.contracts, o.ncontracts, &ids, &n)) != 0)
 		goto cleanup;
 	if (n == 0) {
 		char cohort[8];
@@ -359,16 +388,7 @@ int cmd_simulate(int argc, char **argv)
 			cohort, o.period_text);
 		goto cleanup;
 	}
-	sm = calloc(n, sizeof *sm);
-	if (sm == NULL) {
-		rc = pbr_error(EX_OSERR, "out of memory");
-		goto cleanup;
-	}
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		snprintf(sm[i].contract, sizeof sm[i].contract, "%s", ids[i]);
-		rc = simulate_one(conn, &o, &t, created_at, &sm[i]);
-	}
-	if (rc != 0)
+	if ((rc = simulate_all(conn, &o, &t, created_at, ids, n, &sm)) != 0)
 		goto cleanup;
 	/* read only: ending it changes nothing */
 	if (pbr_db_exec(conn, "ending the snapshot", "ROLLBACK") != 0) {
@@ -382,13 +402,7 @@ int cmd_simulate(int argc, char **argv)
 		rc = publish(&o, sm, n);
 	fflush(stdout);
 cleanup:
-	for (size_t i = 0; sm && i < n; i++) {
-		pbr_out_abort(&sm[i].annex);
-		pbr_statement_free(&sm[i].now);
-		pbr_statement_free(&sm[i].draft);
-		free(sm[i].xml);
-	}
-	free(sm);
+	sim_free(sm, n);
 	pbr_free_ids(ids, n);
 	if (conn)
 		PQfinish(conn);

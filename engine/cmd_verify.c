@@ -443,40 +443,58 @@ static void check_annex_against_aggregates(const char *path, const struct header
 	free(sums);
 }
 
-static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
-		     const struct ledger_row *l, bool from_aggregates, struct verdict *v)
+/* The recomputed statement carries the file's identity (id, status,
+ * kind, supersedes, reason, run, time): they are not figures.  A
+ * restatement's amount due is against the superseded statement the
+ * ledger holds (SPEC 7). */
+static int take_identity(struct pbr_statement *s, const struct header *h,
+			 const struct ledger_row *l)
+{
+	snprintf(s->statement_id, sizeof s->statement_id, "%s", h->statement_id);
+	s->draft = strcmp(h->status, "DRAFT") == 0;
+	s->restatement = strcmp(h->kind, "RESTATEMENT") == 0;
+	snprintf(s->supersedes, sizeof s->supersedes, "%s", h->supersedes);
+	if (h->reason && (s->reason = strdup(h->reason)) == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	s->run_id = h->run_id;
+	snprintf(s->created_at, sizeof s->created_at, "%s", h->created_at);
+	if (s->restatement && l->has_superseded) {
+		s->has_previous_total = true;
+		s->previous_total = l->superseded_total;
+		s->previous_period_due = l->superseded_period_due;
+		s->advance_netted = 0;  /* netted once, by the original (SPEC 7) */
+		if (pbr_amount_due(s->period_due, true, l->superseded_period_due, 0,
+				   &s->amount_due) != 0)
+			return pbr_error(EX_DATAERR, "statement %s: amount due overflows", h->statement_id);
+	}
+	return 0;
+}
+
+/* A PbR statement recomputed through settle.c, as run made it, into
+ * *xml; from the database's aggregates and the annex for a login that
+ * reads no offender row. */
+static int rebuild_settlement(PGconn *conn, const struct header *h, const struct ledger_row *l,
+			      bool from_aggregates, struct verdict *v, char **xml, size_t *len)
 {
 	struct pbr_aggregates agg;
 	struct pbr_statement s;
-	struct pbr_settle_opts so = { .quiet = false };
-	xmlDocPtr again = NULL;
-	char *xml = NULL;
-	size_t len = 0;
+	struct pbr_settle_opts so = { .quiet = true };
 	int period, rc;
 
 	memset(&s, 0, sizeof s);
-	if (pbr_is_monthly(doc)) {     /* SPEC 11: monthly.c recomputes it */
-		rc = pbr_monthly_rebuild(conn, doc, l->has_superseded,
-					 l->superseded_period_due, &xml, &len);
-		if (rc == 0)
-			goto compare;
-		goto cleanup;
-	}
+	memset(&agg, 0, sizeof agg);
 	if (pbr_quarter_parse(h->period, &period) != 0)
 		return pbr_error(EX_DATAERR, "statement period '%s' is malformed", h->period);
-	so.quiet = true;
 	if (h->has_monitor) {
 		so.monitor_basis = h->monitor_basis;
 		so.monitor_thresholds = h->thresholds;
 	}
 	so.recon_basis = l->present && l->basis[0] ? l->basis : NULL;
-	memset(&agg, 0, sizeof agg);
 	if (from_aggregates) {
 		so.read_cohort = pbr_aggregates_read;
 		so.read_cohort_arg = &agg;
 	}
-	rc = pbr_settle(conn, h->contract, period, &so, &s);
-	if (rc != 0)
+	if ((rc = pbr_settle(conn, h->contract, period, &so, &s)) != 0)
 		goto cleanup;
 	if (from_aggregates) {
 		/* the annex file's own digest was checked against AnnexDigest
@@ -484,40 +502,44 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 		check_annex_against_aggregates(h->path, h, &s, &agg, v);
 		memcpy(s.annex_digest, h->annex_digest, sizeof s.annex_digest);
 	}
-	snprintf(s.statement_id, sizeof s.statement_id, "%s", h->statement_id);
-	s.draft = strcmp(h->status, "DRAFT") == 0;
-	s.restatement = strcmp(h->kind, "RESTATEMENT") == 0;
-	snprintf(s.supersedes, sizeof s.supersedes, "%s", h->supersedes);
-	s.reason = h->reason ? strdup(h->reason) : NULL;
-	s.run_id = h->run_id;
-	snprintf(s.created_at, sizeof s.created_at, "%s", h->created_at);
-	if (s.restatement && l->has_superseded) {
-		s.has_previous_total = true;
-		s.previous_total = l->superseded_total;
-		s.previous_period_due = l->superseded_period_due;
-		s.amount_due = s.period_due - l->superseded_period_due;
-		s.advance_netted = 0;   /* netted once, by the original (SPEC 7) */
-	}
-	if (pbr_statement_xml(&s, &xml, &len) != 0) {
-		rc = pbr_error(EX_SOFTWARE, "cannot build the recomputed statement");
+	if ((rc = take_identity(&s, h, l)) != 0)
 		goto cleanup;
-	}
-compare:
+	if (pbr_statement_xml(&s, xml, len) != 0)
+		rc = pbr_error(EX_SOFTWARE, "cannot build the recomputed statement");
+cleanup:
+	pbr_statement_free(&s);
+	return rc;
+}
+
+/* Every figure recomputed from the database and compared, element by
+ * element, with the file. */
+static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
+		     const struct ledger_row *l, bool from_aggregates, struct verdict *v)
+{
+	xmlDocPtr again = NULL;
+	char *xml = NULL;
+	size_t len = 0;
+	int before, rc;
+
+	if (pbr_is_monthly(doc))        /* SPEC 11: monthly.c recomputes it */
+		rc = pbr_monthly_rebuild(conn, doc, l->has_superseded,
+					 l->superseded_period_due, &xml, &len);
+	else
+		rc = rebuild_settlement(conn, h, l, from_aggregates, v, &xml, &len);
+	if (rc != 0)
+		goto cleanup;
 	if ((again = xmlReadMemory(xml, (int)len, "recomputed.xml", NULL, XML_PARSE_NONET)) == NULL) {
 		rc = pbr_error(EX_SOFTWARE, "cannot build the recomputed statement");
 		goto cleanup;
 	}
-	{
-		int before = v->differences;
-		compare(xmlDocGetRootElement(doc), xmlDocGetRootElement(again), "", v);
-		if (v->differences == before)
-			printf("ok figures: every figure and digest recomputed from the database matches\n");
-	}
+	before = v->differences;
+	compare(xmlDocGetRootElement(doc), xmlDocGetRootElement(again), "", v);
+	if (v->differences == before)
+		printf("ok figures: every figure and digest recomputed from the database matches\n");
 cleanup:
 	if (again)
 		xmlFreeDoc(again);
 	free(xml);
-	pbr_statement_free(&s);
 	return rc;
 }
 
@@ -581,174 +603,245 @@ static int verify_signature(xmlDocPtr doc, const struct verify_opts *o,
 	return 0;
 }
 
-static int verify_file(const char *path, const struct verify_opts *o)
-{
-	struct verdict v = { 0 };
-	struct pbr_xml_problem problem;
+/* What verifying one file holds; verify_free releases it. */
+struct verify_state {
+	const char *path;
+	char *buf;              /* the file, then the record: less its countersignature */
+	char *full;             /* the file as read */
+	size_t len, record_len;
+	xmlDocPtr doc;          /* the file, parsed */
+	xmlDocPtr record;       /* the record, parsed (a certified file only) */
+	bool certified;
+	PGconn *conn;
 	struct header h;
 	struct ledger_row l;
-	xmlDocPtr doc = NULL;
-	PGconn *conn = NULL;
-	char *buf = NULL, *full = NULL, hex[65], signed_by[600];
-	size_t len = 0, cs_start = 0, cs_end = 0, record_len = 0;
-	xmlDocPtr record = NULL;
-	bool certified = false;
+	struct verdict v;
+	char signed_by[600];    /* "signed by X; certified by Y" */
+};
+
+static void verify_free(struct verify_state *s)
+{
+	free(s->l.basis);
+	free(s->h.reason);
+	free(s->full);
+	if (s->record)
+		xmlFreeDoc(s->record);
+	if (s->doc)
+		xmlFreeDoc(s->doc);
+	if (s->conn)
+		PQfinish(s->conn);
+	free(s->buf);
+}
+
+/* Reads the file, keeps a copy of it whole (the countersignature check
+ * compares with it) and parses it safely. */
+static int load_statement(struct verify_state *s)
+{
+	struct pbr_xml_problem problem;
 	int rc = 0;
 
-	memset(&h, 0, sizeof h);
-	memset(&l, 0, sizeof l);
-	buf = read_file(path, &len, &rc);
-	if (buf == NULL)
+	s->buf = read_file(s->path, &s->len, &rc);
+	if (s->buf == NULL)
 		return rc;
-	full = malloc(len + 1);
-	if (full == NULL) {
-		free(buf);
+	s->full = malloc(s->len + 1);
+	if (s->full == NULL)
 		return pbr_error(EX_OSERR, "out of memory");
-	}
-	memcpy(full, buf, len + 1);
+	memcpy(s->full, s->buf, s->len + 1);
 	xmlSetGenericErrorFunc(NULL, no_print);
-	doc = pbr_xml_parse(buf, len, path, &problem);
-	if (doc == NULL) {
-		rc = pbr_error(EX_DATAERR, "%s: not well-formed XML, or carries a DTD (refused): line %d: %s",
-			       path, problem.line, problem.first);
-		goto cleanup;
+	s->doc = pbr_xml_parse(s->buf, s->len, s->path, &problem);
+	if (s->doc == NULL)
+		return pbr_error(EX_DATAERR, "%s: not well-formed XML, or carries a DTD (refused): line %d: %s",
+				 s->path, problem.line, problem.first);
+	return 0;
+}
+
+/* SPEC 10: the ledger's digest is that of the file less its
+ * countersignature, and the file must be exactly that plus one.  Leaves
+ * the record in buf[0..record_len). */
+static void take_out_countersignature(struct verify_state *s)
+{
+	struct pbr_xml_problem problem;
+	size_t cs_start = 0, cs_end = 0;
+
+	switch (pbr_countersignature_span(s->buf, s->len, &cs_start, &cs_end)) {
+	case 1:
+		memmove(s->buf + cs_start, s->buf + cs_end, s->len - cs_end);
+		s->record_len = s->len - (cs_end - cs_start);
+		s->record = pbr_xml_parse(s->buf, s->record_len, s->path, &problem);
+		if (s->record == NULL ||
+		    !pbr_same_less_countersignature(s->full, s->len, s->record))
+			differ(&s->v, "countersignature: the file is not a signed statement plus one ds:Object holding the countersignature");
+		s->certified = true;
+		break;
+	case 0:
+		s->record_len = s->len;
+		break;
+	default:
+		differ(&s->v, "countersignature: more than one ds:Object, or one not closed");
+		s->record_len = s->len;
+		break;
 	}
-	if ((rc = validate_schema(doc, &v)) != 0)
+}
+
+/* Connects, opens the read-only snapshot, and refuses (77) a statement
+ * this login may not see (SPEC 10), before any figure is compared. */
+static int open_snapshot(struct verify_state *s)
+{
+	int rc = 0;
+
+	s->conn = pbr_db_connect();
+	if (s->conn == NULL)
+		return EX_UNAVAILABLE;
+	if (pbr_db_exec(s->conn, "starting the snapshot",
+			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0)
+		return pbr_db_failure_code(s->conn);
+	switch (contract_visible(s->conn, s->h.contract, &rc)) {
+	case -1:
+		return rc;
+	case 0:
+		return pbr_error(EX_NOPERM, "%s: statement %s is not visible to you (contract %s is not one of this login's)",
+				 s->path, s->h.statement_id, s->h.contract);
+	default:
+		return 0;
+	}
+}
+
+/* A FINAL statement is the one the ledger recorded: hex is the SHA-256
+ * of the record (the file less a countersignature). */
+static void check_ledger_digest(struct verify_state *s, const char *hex)
+{
+	if (!s->l.present)
+		differ(&s->v, "ledger: no statement %s was ever recorded", s->h.statement_id);
+	else if (strcmp(s->l.digest, hex) != 0)
+		differ(&s->v, "ledger: file sha256 %s, recorded statement digest %s", hex, s->l.digest);
+	else if (s->certified)
+		printf("ok ledger: the file less its countersignature (sha256 %s) is the recorded statement\n", hex);
+	else
+		printf("ok ledger: file sha256 %s is the recorded statement digest\n", hex);
+}
+
+/* SPEC 10: a recorded statement that was superseded is a true record but
+ * not in force: after schema, signatures and the ledger digest it says
+ * which statement superseded it and why, and no figure is compared.
+ * Returns 0 when it is in force, else the exit code. */
+static int report_superseded(struct verify_state *s)
+{
+	struct successor succ;
+	int rc = 0, sup = superseded(s->conn, &s->h, &succ, &rc);
+
+	if (sup <= 0)
+		return rc;
+	printf("SUPERSEDED by %s on %s; reason: %s\n", succ.id, succ.when, succ.reason);
+	if (strcmp(succ.in_force, succ.id) != 0)
+		printf("note in force now for %s %s: %s\n", s->h.contract, s->h.period, succ.in_force);
+	printf("%s: SUPERSEDED by %s, not in force%s%s\n", s->path, succ.id,
+	       s->v.differences ? "; and it differs from the record" : "",
+	       s->v.not_signed ? "; and NOT SIGNED" : "");
+	rc = pbr_error(PBR_EX_MISMATCH, "%s is not in force: superseded by %s (reason: %s)%s",
+		       s->path, succ.id, succ.reason,
+		       s->v.differences ? "; and it differs from the record (listed on stdout)" : "");
+	s->v.differences = 0;
+	s->v.not_signed = false;
+	return rc;
+}
+
+/* The ledger row, its digest (a FINAL statement) and whether the
+ * statement is still in force.  Returns 0 to go on to the figures. */
+static int check_ledger(struct verify_state *s)
+{
+	char hex[65];
+	int rc;
+
+	if ((rc = read_ledger(s->conn, &s->h, &s->l)) != 0)
+		return rc;
+	if (pbr_sha256_buffer(s->buf, s->record_len, hex) != 0)
+		return pbr_error(EX_SOFTWARE, "SHA-256 failed");
+	if (strcmp(s->h.status, "FINAL") != 0)
+		return 0;
+	check_ledger_digest(s, hex);
+	return s->l.present ? report_superseded(s) : 0;
+}
+
+/* The annex beside the statement and every figure, recomputed from what
+ * this login may read. */
+static int check_figures(struct verify_state *s)
+{
+	bool from_aggregates = false;
+	int rc;
+
+	if ((rc = pbr_aggregates_wanted(s->conn, &from_aggregates)) != 0)
+		return rc;
+	if (from_aggregates && pbr_is_monthly(s->doc))
+		printf("note this login reads no offender row: a monthly statement is recomputed from its returns (volumes, KPIs, waivers), which are no offender's\n");
+	else if (from_aggregates)
+		printf("note this login reads no offender row: figures are recomputed from the database's aggregates (pbr.cohort_aggregates) and the annex\n");
+	check_annex(s->path, &s->h, &s->v);
+	return recompute(s->conn, s->doc, &s->h, &s->l, from_aggregates, &s->v);
+}
+
+/* The verdict line on stdout, once every check ran; the exit code. */
+static int print_verdict(const struct verify_state *s)
+{
+	const struct verdict *v = &s->v;
+
+	if (v->differences > 0) {
+		printf("%s: %d difference%s%s\n", s->path, v->differences,
+		       v->differences == 1 ? "" : "s", v->not_signed ? ", and NOT SIGNED" : "");
+		return PBR_EX_MISMATCH;
+	}
+	if (v->not_signed) {
+		printf("%s: NOT SIGNED (every other check passed)\n", s->path);
+		return PBR_EX_MISMATCH;
+	}
+	printf("%s: verified%s%s%s\n", s->path, s->signed_by[0] ? " (" : "", s->signed_by,
+	       s->signed_by[0] ? ")" : "");
+	return 0;
+}
+
+/* The one line on stderr of a statement that does not verify. */
+static void print_failure(const struct verify_state *s, int rc)
+{
+	const struct verdict *v = &s->v;
+
+	if (rc == PBR_EX_MISMATCH && v->differences > 0)
+		fprintf(stderr, "pbr-settle: %s does not verify: %d difference%s%s (listed on stdout)\n",
+			s->path, v->differences, v->differences == 1 ? "" : "s",
+			v->not_signed ? ", and NOT SIGNED" : "");
+	else if (rc == PBR_EX_MISMATCH && v->not_signed)
+		fprintf(stderr, "pbr-settle: %s is NOT SIGNED (--allow-unsigned accepts an unsigned statement)\n",
+			s->path);
+}
+
+/* Schema, signatures, the ledger, the annex, the figures, in that order:
+ * a statement that fails one step is not taken further than it can be. */
+static int verify_file(const char *path, const struct verify_opts *o)
+{
+	struct verify_state s;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	s.path = path;
+	s.h.path = path;
+	if ((rc = load_statement(&s)) != 0 || (rc = validate_schema(s.doc, &s.v)) != 0)
 		goto cleanup;
-	if (v.differences > 0) {
+	if (s.v.differences > 0) {
 		rc = PBR_EX_MISMATCH;
 		goto cleanup;
 	}
-	if ((rc = verify_signature(doc, o, &v, signed_by, sizeof signed_by)) != 0)
+	if ((rc = verify_signature(s.doc, o, &s.v, s.signed_by, sizeof s.signed_by)) != 0)
 		goto cleanup;
-	/* SPEC 10: the ledger's digest is that of the file less its
-	 * countersignature, and the file must be exactly that plus one */
-	switch (pbr_countersignature_span(buf, len, &cs_start, &cs_end)) {
-	case 1:
-		memmove(buf + cs_start, buf + cs_end, len - cs_end);
-		record_len = len - (cs_end - cs_start);
-		record = pbr_xml_parse(buf, record_len, path, &problem);
-		if (record == NULL ||
-		    !pbr_same_less_countersignature(full, len, record))
-			differ(&v, "countersignature: the file is not a signed statement plus one ds:Object holding the countersignature");
-		certified = true;
-		break;
-	case 0:
-		record_len = len;
-		break;
-	default:
-		differ(&v, "countersignature: more than one ds:Object, or one not closed");
-		record_len = len;
-		break;
-	}
-	if (read_header(doc, &h) != 0) {
+	take_out_countersignature(&s);
+	if (read_header(s.doc, &s.h) != 0) {
 		rc = pbr_error(EX_DATAERR, "%s: header lacks a valid contract id", path);
 		goto cleanup;
 	}
-	conn = pbr_db_connect();
-	if (conn == NULL) {
-		rc = EX_UNAVAILABLE;
+	if ((rc = open_snapshot(&s)) != 0 || (rc = check_ledger(&s)) != 0 ||
+	    (rc = check_figures(&s)) != 0)
 		goto cleanup;
-	}
-	h.path = path;
-	if (pbr_db_exec(conn, "starting the snapshot",
-			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0) {
-		rc = pbr_db_failure_code(conn);
-		goto cleanup;
-	}
-	switch (contract_visible(conn, h.contract, &rc)) {
-	case -1:
-		goto cleanup;
-	case 0:
-		rc = pbr_error(EX_NOPERM, "%s: statement %s is not visible to you (contract %s is not one of this login's)",
-			       path, h.statement_id, h.contract);
-		goto cleanup;
-	default:
-		break;
-	}
-	if ((rc = read_ledger(conn, &h, &l)) != 0)
-		goto cleanup;
-	if (pbr_sha256_buffer(buf, record_len, hex) != 0) {
-		rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
-		goto cleanup;
-	}
-	if (strcmp(h.status, "FINAL") == 0) {
-		if (!l.present)
-			differ(&v, "ledger: no statement %s was ever recorded", h.statement_id);
-		else if (strcmp(l.digest, hex) != 0)
-			differ(&v, "ledger: file sha256 %s, recorded statement digest %s", hex, l.digest);
-		else if (certified)
-			printf("ok ledger: the file less its countersignature (sha256 %s) is the recorded statement\n", hex);
-		else
-			printf("ok ledger: file sha256 %s is the recorded statement digest\n", hex);
-		if (l.present) {
-			/* SPEC 10: schema, signatures and the ledger digest, then
-			 * which statement superseded it and why; no figures */
-			struct successor succ;
-			int sup = superseded(conn, &h, &succ, &rc);
-
-			if (sup < 0)
-				goto cleanup;
-			if (sup > 0) {
-				printf("SUPERSEDED by %s on %s; reason: %s\n", succ.id, succ.when,
-				       succ.reason);
-				if (strcmp(succ.in_force, succ.id) != 0)
-					printf("note in force now for %s %s: %s\n", h.contract,
-					       h.period, succ.in_force);
-				printf("%s: SUPERSEDED by %s, not in force%s%s\n", path, succ.id,
-				       v.differences ? "; and it differs from the record" : "",
-				       v.not_signed ? "; and NOT SIGNED" : "");
-				rc = pbr_error(PBR_EX_MISMATCH,
-					       "%s is not in force: superseded by %s (reason: %s)%s",
-					       path, succ.id, succ.reason,
-					       v.differences ? "; and it differs from the record (listed on stdout)" : "");
-				v.differences = 0;
-				v.not_signed = false;
-				goto cleanup;
-			}
-		}
-	}
-	{
-		bool from_aggregates = false;
-
-		if ((rc = pbr_aggregates_wanted(conn, &from_aggregates)) != 0)
-			goto cleanup;
-		if (from_aggregates && pbr_is_monthly(doc))
-			printf("note this login reads no offender row: a monthly statement is recomputed from its returns (volumes, KPIs, waivers), which are no offender's\n");
-		else if (from_aggregates)
-			printf("note this login reads no offender row: figures are recomputed from the database's aggregates (pbr.cohort_aggregates) and the annex\n");
-		check_annex(path, &h, &v);
-		rc = recompute(conn, doc, &h, &l, from_aggregates, &v);
-	}
-	if (rc == 0 && v.differences > 0) {
-		printf("%s: %d difference%s%s\n", path, v.differences, v.differences == 1 ? "" : "s",
-		       v.not_signed ? ", and NOT SIGNED" : "");
-		rc = PBR_EX_MISMATCH;
-	} else if (rc == 0 && v.not_signed) {
-		printf("%s: NOT SIGNED (every other check passed)\n", path);
-		rc = PBR_EX_MISMATCH;
-	} else if (rc == 0) {
-		printf("%s: verified%s%s%s\n", path, signed_by[0] ? " (" : "", signed_by,
-		       signed_by[0] ? ")" : "");
-	}
+	rc = print_verdict(&s);
 cleanup:
-	if (rc == PBR_EX_MISMATCH && v.differences > 0)
-		fprintf(stderr, "pbr-settle: %s does not verify: %d difference%s%s (listed on stdout)\n",
-			path, v.differences, v.differences == 1 ? "" : "s",
-			v.not_signed ? ", and NOT SIGNED" : "");
-	else if (rc == PBR_EX_MISMATCH && v.not_signed)
-		fprintf(stderr, "pbr-settle: %s is NOT SIGNED (--allow-unsigned accepts an unsigned statement)\n",
-			path);
-	free(l.basis);
-	free(h.reason);
-	free(full);
-	if (record)
-		xmlFreeDoc(record);
-	if (doc)
-		xmlFreeDoc(doc);
-	if (conn)
-		PQfinish(conn);
-	free(buf);
+	print_failure(&s, rc);
+	verify_free(&s);
 	return rc;
 }
 

@@ -180,70 +180,77 @@ static int reference(PGconn *conn)
 	return 0;
 }
 
-static int terms(PGconn *conn, int i, int weight_pm)
+/* Contract i's terms for the demo year (see the top of this file). */
+static int demo_terms(int i, int weight_pm, struct pbr_fee_terms *t)
 {
-	struct pbr_fee_terms t;
-	char id[16], v[11][24], year[8];
-	const char *p[12];
 	int64_t discount = 0, discounted = 0;
 
-	memset(&t, 0, sizeof t);
-	snprintf(id, sizeof id, "CRC%02d", i + 1);
-	snprintf(year, sizeof year, "%d", DEMO_YEAR);
-	t.annual_price_pence = (int64_t)weight_pm * 50000000;
-	t.learning_curve_ppm = 20000 + (i % 3) * 5000;
-	t.predicted_volume_milli = (int64_t)weight_pm * 200 * 1000;
-	t.band_low_ppm = 100000;
-	t.band_high_ppm = 100000;
-	t.adjust_below_ppm = 500000;
-	t.adjust_above_ppm = 700000;
-	t.credit_cap_ppm = 50000;
-	t.advance_pence_per_month = t.annual_price_pence / 400;
-	t.map_pence = t.annual_price_pence + t.annual_price_pence / 5;
-	if (pbr_fee_discounted(&t, &discount, &discounted) != 0)
+	memset(t, 0, sizeof *t);
+	t->annual_price_pence = (int64_t)weight_pm * 50000000;
+	t->learning_curve_ppm = 20000 + (i % 3) * 5000;
+	t->predicted_volume_milli = (int64_t)weight_pm * 200 * 1000;
+	t->band_low_ppm = 100000;
+	t->band_high_ppm = 100000;
+	t->adjust_below_ppm = 500000;
+	t->adjust_above_ppm = 700000;
+	t->credit_cap_ppm = 50000;
+	t->advance_pence_per_month = t->annual_price_pence / 400;
+	t->map_pence = t->annual_price_pence + t->annual_price_pence / 5;
+	if (pbr_fee_discounted(t, &discount, &discounted) != 0)
 		return -1;
 	if (i == 14)    /* CRC15: a pot of 1 200 000 pounds, which the PbR outgrows */
-		t.map_pence = discounted + 120000000;
-	snprintf(v[0], sizeof v[0], "%" PRId64, t.annual_price_pence);
-	snprintf(v[1], sizeof v[1], "%" PRId64, t.learning_curve_ppm);
-	snprintf(v[2], sizeof v[2], "%" PRId64, t.predicted_volume_milli);
-	snprintf(v[3], sizeof v[3], "%" PRId64, t.band_low_ppm);
-	snprintf(v[4], sizeof v[4], "%" PRId64, t.band_high_ppm);
-	snprintf(v[5], sizeof v[5], "%" PRId64, t.adjust_below_ppm);
-	snprintf(v[6], sizeof v[6], "%" PRId64, t.adjust_above_ppm);
-	snprintf(v[7], sizeof v[7], "%" PRId64, t.credit_cap_ppm);
-	snprintf(v[8], sizeof v[8], "%" PRId64, t.advance_pence_per_month);
-	snprintf(v[9], sizeof v[9], "%" PRId64, t.map_pence);
-	snprintf(v[10], sizeof v[10], "%" PRId64, t.annual_price_pence / 800);
-	p[0] = id;
-	p[1] = year;
-	{       /* a year settled before it had terms keeps having none */
-		PGresult *res = pbr_db_query(conn, "demo-data: reading pbr.contract_year",
-			"SELECT NOT EXISTS (SELECT 1 FROM pbr.contract_year"
-			" WHERE contract_id = $1 AND year = $2::int)"
-			" AND pbr.contract_year_is_used($1, $2::int)", 2, p);
-		bool skip;
+		t->map_pence = discounted + 120000000;
+	return 0;
+}
 
-		if (res == NULL)
-			return -1;
-		skip = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-		PQclear(res);
-		if (skip) {
-			pbr_warn("demo-data: %s %d was settled without contract terms; none added",
-				 id, DEMO_YEAR);
-			return 0;
-		}
-	}
-	for (int k = 0; k < 10; k++)
-		p[2 + k] = v[k];
-	if (exec(conn, "demo-data: inserting pbr.contract_year",
-		 "INSERT INTO pbr.contract_year (contract_id, year, annual_price_pence,"
-		 " learning_curve_ppm, predicted_volume_milli, band_low_ppm, band_high_ppm,"
-		 " adjust_below_ppm, adjust_above_ppm, credit_cap_ppm,"
-		 " advance_pence_per_month, map_pence)"
-		 " VALUES ($1, $2::int, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-		 " ON CONFLICT DO NOTHING", 12, p) != 0)
+/* A year settled before it had terms keeps having none: *skip. */
+static int settled_without_terms(PGconn *conn, const char *id, const char *year, bool *skip)
+{
+	const char *p[2] = { id, year };
+	PGresult *res = pbr_db_query(conn, "demo-data: reading pbr.contract_year",
+		"SELECT NOT EXISTS (SELECT 1 FROM pbr.contract_year"
+		" WHERE contract_id = $1 AND year = $2::int)"
+		" AND pbr.contract_year_is_used($1, $2::int)", 2, p);
+
+	if (res == NULL)
 		return -1;
+	*skip = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return 0;
+}
+
+static int insert_year(PGconn *conn, const char *id, const char *year,
+		       const struct pbr_fee_terms *t)
+{
+	const int64_t col[10] = {
+		t->annual_price_pence, t->learning_curve_ppm, t->predicted_volume_milli,
+		t->band_low_ppm, t->band_high_ppm, t->adjust_below_ppm,
+		t->adjust_above_ppm, t->credit_cap_ppm, t->advance_pence_per_month,
+		t->map_pence,
+	};
+	char v[10][24];
+	const char *p[12] = { id, year };
+
+	for (int k = 0; k < 10; k++) {
+		snprintf(v[k], sizeof v[k], "%" PRId64, col[k]);
+		p[2 + k] = v[k];
+	}
+	return exec(conn, "demo-data: inserting pbr.contract_year",
+		    "INSERT INTO pbr.contract_year (contract_id, year, annual_price_pence,"
+		    " learning_curve_ppm, predicted_volume_milli, band_low_ppm, band_high_ppm,"
+		    " adjust_below_ppm, adjust_above_ppm, credit_cap_ppm,"
+		    " advance_pence_per_month, map_pence)"
+		    " VALUES ($1, $2::int, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+		    " ON CONFLICT DO NOTHING", 12, p);
+}
+
+/* Every band's weight and every KPI's target, each KPI credit_pence. */
+static int insert_bands_and_kpis(PGconn *conn, const char *id, const char *year,
+				 int64_t credit_pence)
+{
+	char credit[24];
+
+	snprintf(credit, sizeof credit, "%" PRId64, credit_pence);
 	for (int b = 0; b < NBANDS; b++) {
 		char w[16];
 		const char *q[4] = { id, year, bands[b].code, w };
@@ -256,7 +263,7 @@ static int terms(PGconn *conn, int i, int weight_pm)
 	}
 	for (int k = 0; k < NKPIS; k++) {
 		char target[16];
-		const char *q[5] = { id, year, kpis[k].code, target, v[10] };
+		const char *q[5] = { id, year, kpis[k].code, target, credit };
 
 		snprintf(target, sizeof target, "%d", kpis[k].target_ppm);
 		if (exec(conn, "demo-data: inserting pbr.kpi_term",
@@ -266,6 +273,27 @@ static int terms(PGconn *conn, int i, int weight_pm)
 			return -1;
 	}
 	return 0;
+}
+
+static int terms(PGconn *conn, int i, int weight_pm)
+{
+	struct pbr_fee_terms t;
+	char id[16], year[8];
+	bool skip = false;
+
+	snprintf(id, sizeof id, "CRC%02d", i + 1);
+	snprintf(year, sizeof year, "%d", DEMO_YEAR);
+	if (demo_terms(i, weight_pm, &t) != 0 ||
+	    settled_without_terms(conn, id, year, &skip) != 0)
+		return -1;
+	if (skip) {
+		pbr_warn("demo-data: %s %d was settled without contract terms; none added",
+			 id, DEMO_YEAR);
+		return 0;
+	}
+	if (insert_year(conn, id, year, &t) != 0)
+		return -1;
+	return insert_bands_and_kpis(conn, id, year, t.annual_price_pence / 800);
 }
 
 /* Does contract i breach KPI k in month m (1..12)? */
@@ -278,75 +306,82 @@ static bool breach(int i, int m, int k)
 	return mix((uint32_t)i, (uint32_t)m, 100u + (uint32_t)k) % 23 == 0;
 }
 
-static int returns(PGconn *conn, const int *weight_pm, int ncontracts)
+/* The returns as column arrays, one statement per table. */
+struct return_cols {
+	struct tb vc, vm, vb, vn;               /* volume: contract, month, band, cases */
+	struct tb kc, km, kk, kn, kd;           /* KPI: contract, month, kpi, num, den */
+};
+
+static void cols_free(struct return_cols *r)
 {
-	struct tb vc = { 0 }, vm = { 0 }, vb = { 0 }, vn = { 0 };
-	struct tb kc = { 0 }, km = { 0 }, kk = { 0 }, kn = { 0 }, kd = { 0 };
-	const char *p[5];
-	char id[16], month[8];
-	int rc = -1;
+	free(r->vc.p); free(r->vm.p); free(r->vb.p); free(r->vn.p);
+	free(r->kc.p); free(r->km.p); free(r->kk.p); free(r->kn.p); free(r->kd.p);
+}
 
-	for (int i = 0; i < ncontracts; i++) {
-		int64_t yearly = (int64_t)weight_pm[i] * 200 * 1000 * volume_factor(i) / 1000;
-		int64_t cases = yearly / 12 / AVG_WEIGHT;     /* a month's cases */
+/* Contract i's returns for month m (1..12), about `cases` cases. */
+static void month_returns(struct return_cols *r, int i, const char *id, int m, int64_t cases)
+{
+	char month[8];
+	int64_t total = 0;
 
-		snprintf(id, sizeof id, "CRC%02d", i + 1);
-		for (int m = 1; m <= 12; m++) {
-			int64_t total = 0;
+	pbr_month_format(DEMO_YEAR * 12 + m - 1, month);
+	for (int b = 0; b < NBANDS; b++) {
+		int noise = (int)(mix((uint32_t)i, (uint32_t)m, (uint32_t)b) % 41) - 20;
+		int64_t n = cases * bands[b].share_pct * (1000 + noise) / 100000;
 
-			pbr_month_format(DEMO_YEAR * 12 + m - 1, month);
-			for (int b = 0; b < NBANDS; b++) {
-				int noise = (int)(mix((uint32_t)i, (uint32_t)m, (uint32_t)b) % 41) - 20;
-				int64_t n = cases * bands[b].share_pct * (1000 + noise) / 100000;
-
-				tb_add(&vc, id);
-				tb_add(&vm, month);
-				tb_add(&vb, bands[b].code);
-				tb_int(&vn, n);
-				total += n;
-			}
-			for (int k = 0; k < NKPIS; k++) {
-				int64_t d = total * (k + 2) / 10 + 5, perf;
-				uint32_t h = mix((uint32_t)i, (uint32_t)m, 200u + (uint32_t)k);
-
-				if (i == 6 && m == 9 && strcmp(kpis[k].code, "ACC") == 0)
-					continue;   /* CRC07: not reported */
-				if (breach(i, m, k))
-					perf = kpis[k].target_ppm - 20000 - (int64_t)(h % 30000);
-				else
-					perf = kpis[k].target_ppm + 30000 + (int64_t)(h % 20000);
-				if (perf > 1000000)
-					perf = 1000000;
-				tb_add(&kc, id);
-				tb_add(&km, month);
-				tb_add(&kk, kpis[k].code);
-				tb_int(&kn, d * perf / 1000000);
-				tb_int(&kd, d);
-			}
-		}
+		tb_add(&r->vc, id);
+		tb_add(&r->vm, month);
+		tb_add(&r->vb, bands[b].code);
+		tb_int(&r->vn, n);
+		total += n;
 	}
-	p[0] = tb_done(&vc);
-	p[1] = tb_done(&vm);
-	p[2] = tb_done(&vb);
-	p[3] = tb_done(&vn);
+	for (int k = 0; k < NKPIS; k++) {
+		int64_t d = total * (k + 2) / 10 + 5, perf;
+		uint32_t h = mix((uint32_t)i, (uint32_t)m, 200u + (uint32_t)k);
+
+		if (i == 6 && m == 9 && strcmp(kpis[k].code, "ACC") == 0)
+			continue;   /* CRC07: not reported */
+		if (breach(i, m, k))
+			perf = kpis[k].target_ppm - 20000 - (int64_t)(h % 30000);
+		else
+			perf = kpis[k].target_ppm + 30000 + (int64_t)(h % 20000);
+		if (perf > 1000000)
+			perf = 1000000;
+		tb_add(&r->kc, id);
+		tb_add(&r->km, month);
+		tb_add(&r->kk, kpis[k].code);
+		tb_int(&r->kn, d * perf / 1000000);
+		tb_int(&r->kd, d);
+	}
+}
+
+/* The demo contracts' volume and KPI returns replaced by r's. */
+static int load_returns(PGconn *conn, struct return_cols *r)
+{
+	const char *p[5];
+
+	p[0] = tb_done(&r->vc);
+	p[1] = tb_done(&r->vm);
+	p[2] = tb_done(&r->vb);
+	p[3] = tb_done(&r->vn);
 	if (!p[0] || !p[1] || !p[2] || !p[3]) {
 		pbr_error(EX_OSERR, "demo-data: out of memory");
-		goto cleanup;
+		return -1;
 	}
 	if (exec(conn, "demo-data: replacing the demo volume returns",
 		 "DELETE FROM pbr.volume_return WHERE contract_id = ANY ($1::text[])", 1, p) != 0 ||
 	    exec(conn, "demo-data: inserting pbr.volume_return",
 		 "INSERT INTO pbr.volume_return (contract_id, month, band_code, cases)"
 		 " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])", 4, p) != 0)
-		goto cleanup;
-	p[0] = tb_done(&kc);
-	p[1] = tb_done(&km);
-	p[2] = tb_done(&kk);
-	p[3] = tb_done(&kn);
-	p[4] = tb_done(&kd);
+		return -1;
+	p[0] = tb_done(&r->kc);
+	p[1] = tb_done(&r->km);
+	p[2] = tb_done(&r->kk);
+	p[3] = tb_done(&r->kn);
+	p[4] = tb_done(&r->kd);
 	if (!p[0] || !p[1] || !p[2] || !p[3] || !p[4]) {
 		pbr_error(EX_OSERR, "demo-data: out of memory");
-		goto cleanup;
+		return -1;
 	}
 	if (exec(conn, "demo-data: replacing the demo KPI returns",
 		 "DELETE FROM pbr.kpi_return WHERE contract_id = ANY ($1::text[])", 1, p) != 0 ||
@@ -354,6 +389,26 @@ static int returns(PGconn *conn, const int *weight_pm, int ncontracts)
 		 "INSERT INTO pbr.kpi_return (contract_id, month, kpi_code, numerator, denominator)"
 		 " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])",
 		 5, p) != 0)
+		return -1;
+	return 0;
+}
+
+static int returns(PGconn *conn, const int *weight_pm, int ncontracts)
+{
+	struct return_cols r;
+	char id[16];
+	int rc = -1;
+
+	memset(&r, 0, sizeof r);
+	for (int i = 0; i < ncontracts; i++) {
+		int64_t yearly = (int64_t)weight_pm[i] * 200 * 1000 * volume_factor(i) / 1000;
+		int64_t cases = yearly / 12 / AVG_WEIGHT;     /* a month's cases */
+
+		snprintf(id, sizeof id, "CRC%02d", i + 1);
+		for (int m = 1; m <= 12; m++)
+			month_returns(&r, i, id, m, cases);
+	}
+	if (load_returns(conn, &r) != 0)
 		goto cleanup;
 	rc = exec(conn, "demo-data: inserting pbr.credit_waiver",
 		  "INSERT INTO pbr.credit_waiver (contract_id, month, kpi_code, reason, approved_by)"
@@ -361,8 +416,7 @@ static int returns(PGconn *conn, const int *weight_pm, int ncontracts)
 		  " 'Case management system outage 3-14 June 2024; plans agreed late through no fault of the provider',"
 		  " 'MoJ contract manager, CPA03, 8 July 2024') ON CONFLICT DO NOTHING", 0, NULL);
 cleanup:
-	free(vc.p); free(vm.p); free(vb.p); free(vn.p);
-	free(kc.p); free(km.p); free(kk.p); free(kn.p); free(kd.p);
+	cols_free(&r);
 	return rc;
 }
 

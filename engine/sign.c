@@ -588,50 +588,45 @@ int pbr_same_less_countersignature(const char *full, size_t full_len,
 	return same;
 }
 
-int pbr_countersign(const char *xml, size_t len, const char *key_pem,
-		    const char *cert_pem, char **out, size_t *out_len)
+/* Where the countersignature's ds:Object goes: *at is the offset of the
+ * finance signature's closing tag, which must be followed only by the
+ * root's; a statement certified already is refused. */
+static int countersign_point(const char *xml, size_t len, size_t *at)
 {
 	static const char sig_close[] = "</ds:Signature>";
-	xmlDocPtr doc = NULL, check = NULL;
+	const char *gt;
+	size_t first = 0, n, s0, s1;
+
+	if (count_of(xml, len, sig_close, &first, at) == 0)
+		return pbr_error(EX_DATAERR, "the statement is not signed: nothing to certify");
+	for (n = *at + sizeof sig_close - 1; n < len && strchr(" \t\r\n", xml[n]); n++)
+		;
+	gt = n < len ? memchr(xml + n, '>', len - n) : NULL;
+	if (n >= len || xml[n] != '<' || xml[n + 1] != '/' || gt == NULL ||
+	    strspn(gt + 1, " \t\r\n") != len - (size_t)(gt + 1 - xml))
+		return pbr_error(EX_DATAERR, "the statement's signature is not its last element");
+	if (pbr_countersignature_span(xml, len, &s0, &s1) != 0)
+		return pbr_error(EX_DATAERR, "the statement is certified already (one countersignature per statement)");
+	return 0;
+}
+
+/* The statement with the countersignature template put in at `at`,
+ * signed; *dump gets the signed ds:Object's bytes, the only new ones. */
+static int sign_object(const char *xml, size_t len, size_t at, const char *key_pem,
+		       const char *cert_pem, xmlBufferPtr *dump)
+{
+	xmlDocPtr doc = NULL;
 	xmlSecDSigCtxPtr ctx = NULL;
-	xmlBufferPtr dump = NULL;
 	xmlNodePtr root, fin, obj, sig;
-	char *tmpl = NULL, msg[256];
-	size_t at = 0, first = 0, n, s0, s1;
-	struct pbr_signer signers[2];
+	size_t n = len + sizeof counter_template - 1;
+	char *tmpl = malloc(len + sizeof counter_template);
 	int rc = 0;
 
-	*out = NULL;
-	memset(signers, 0, sizeof signers);
-	if (start_xmlsec() != 0)
-		return pbr_error(EX_SOFTWARE, "cannot start xmlsec");
-	/* the finance signature's closing tag, followed only by the root's */
-	if (count_of(xml, len, sig_close, &first, &at) == 0) {
-		rc = pbr_error(EX_DATAERR, "the statement is not signed: nothing to certify");
-		goto cleanup;
-	}
-	for (n = at + sizeof sig_close - 1; n < len && strchr(" \t\r\n", xml[n]); n++)
-		;
-	if (n >= len || xml[n] != '<' || xml[n + 1] != '/' ||
-	    memchr(xml + n, '>', len - n) == NULL ||
-	    strspn((const char *)memchr(xml + n, '>', len - n) + 1, " \t\r\n") !=
-		    len - (size_t)((const char *)memchr(xml + n, '>', len - n) + 1 - xml)) {
-		rc = pbr_error(EX_DATAERR, "the statement's signature is not its last element");
-		goto cleanup;
-	}
-	if (pbr_countersignature_span(xml, len, &s0, &s1) != 0) {
-		rc = pbr_error(EX_DATAERR, "the statement is certified already (one countersignature per statement)");
-		goto cleanup;
-	}
-	tmpl = malloc(len + sizeof counter_template);
-	if (tmpl == NULL) {
-		rc = pbr_error(EX_OSERR, "out of memory");
-		goto cleanup;
-	}
+	if (tmpl == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
 	memcpy(tmpl, xml, at);
 	memcpy(tmpl + at, counter_template, sizeof counter_template - 1);
 	memcpy(tmpl + at + sizeof counter_template - 1, xml + at, len - at);
-	n = len + sizeof counter_template - 1;
 	doc = xmlReadMemory(tmpl, (int)n, "statement.xml", NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -655,47 +650,74 @@ int pbr_countersign(const char *xml, size_t len, const char *key_pem,
 			       key_pem, cert_pem);
 		goto cleanup;
 	}
-	/* only the ds:Object's bytes are new: the rest stays as it was */
-	dump = xmlBufferCreate();
-	if (dump == NULL || xmlNodeDump(dump, doc, obj, 0, 0) < 0) {
+	*dump = xmlBufferCreate();
+	if (*dump == NULL || xmlNodeDump(*dump, doc, obj, 0, 0) < 0)
 		rc = pbr_error(EX_OSERR, "out of memory");
+cleanup:
+	if (ctx)
+		xmlSecDSigCtxDestroy(ctx);
+	if (doc)
+		xmlFreeDoc(doc);
+	free(tmpl);
+	return rc;
+}
+
+/* What verify will check: both signatures valid, and the countersignature
+ * exactly the object put in at `at`. */
+static int check_certified(const char *out, size_t n, size_t at, size_t object_len)
+{
+	struct pbr_signer signers[2];
+	char msg[256];
+	size_t s0, s1;
+	xmlDocPtr check = xmlReadMemory(out, (int)n, "certified.xml", NULL,
+					XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	int rc = 0;
+
+	memset(signers, 0, sizeof signers);
+	if (check == NULL || pbr_verify_signatures(check, NULL, 0, signers, msg, sizeof msg) != 2 ||
+	    !signers[0].valid || !signers[1].valid ||
+	    pbr_countersignature_span(out, n, &s0, &s1) != 1 || s0 != at ||
+	    s1 - s0 != object_len)
+		rc = pbr_error(EX_SOFTWARE, "the certified statement does not check out: %s",
+			       signers[0].valid ? signers[1].msg : signers[0].msg);
+	if (check)
+		xmlFreeDoc(check);
+	return rc;
+}
+
+int pbr_countersign(const char *xml, size_t len, const char *key_pem,
+		    const char *cert_pem, char **out, size_t *out_len)
+{
+	xmlBufferPtr dump = NULL;
+	size_t at = 0, n, k;
+	int rc;
+
+	*out = NULL;
+	if (start_xmlsec() != 0)
+		return pbr_error(EX_SOFTWARE, "cannot start xmlsec");
+	if ((rc = countersign_point(xml, len, &at)) != 0 ||
+	    (rc = sign_object(xml, len, at, key_pem, cert_pem, &dump)) != 0)
 		goto cleanup;
-	}
-	n = len + (size_t)xmlBufferLength(dump);
+	/* only the ds:Object's bytes are new: the rest stays as it was */
+	k = (size_t)xmlBufferLength(dump);
+	n = len + k;
 	*out = malloc(n + 1);
 	if (*out == NULL) {
 		rc = pbr_error(EX_OSERR, "out of memory");
 		goto cleanup;
 	}
 	memcpy(*out, xml, at);
-	memcpy(*out + at, xmlBufferContent(dump), (size_t)xmlBufferLength(dump));
-	memcpy(*out + at + xmlBufferLength(dump), xml + at, len - at);
+	memcpy(*out + at, xmlBufferContent(dump), k);
+	memcpy(*out + at + k, xml + at, len - at);
 	(*out)[n] = '\0';
 	*out_len = n;
-	/* what verify will check: both signatures, and the original back */
-	check = xmlReadMemory(*out, (int)n, "certified.xml", NULL,
-			      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (check == NULL || pbr_verify_signatures(check, NULL, 0, signers, msg, sizeof msg) != 2 ||
-	    !signers[0].valid || !signers[1].valid ||
-	    pbr_countersignature_span(*out, n, &s0, &s1) != 1 || s0 != at ||
-	    s1 - s0 != (size_t)xmlBufferLength(dump)) {
-		rc = pbr_error(EX_SOFTWARE, "the certified statement does not check out: %s",
-			       signers[0].valid ? signers[1].msg : signers[0].msg);
-		goto cleanup;
-	}
+	rc = check_certified(*out, n, at, k);
 cleanup:
 	if (rc != 0) {
 		free(*out);
 		*out = NULL;
 	}
-	if (check)
-		xmlFreeDoc(check);
 	if (dump)
 		xmlBufferFree(dump);
-	if (ctx)
-		xmlSecDSigCtxDestroy(ctx);
-	if (doc)
-		xmlFreeDoc(doc);
-	free(tmpl);
 	return rc;
 }
