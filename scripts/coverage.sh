@@ -51,11 +51,13 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 fmt = "%-24s %6s %6s %6s  %6s %6s %6s"
 print(fmt % ("file", "lines", "hit", "%", "branch", "taken", "%"))
+def pct(v):   # gcovr gives None for a file without lines or branches
+    return "-" if v is None else "%.1f" % v
 for f in sorted(s["files"], key=lambda f: f["filename"]):
-    print(fmt % (f["filename"], f["line_total"], f["line_covered"], "%.1f" % f["line_percent"],
-                 f["branch_total"], f["branch_covered"], "%.1f" % f["branch_percent"]))
-print(fmt % ("TOTAL", s["line_total"], s["line_covered"], "%.1f" % s["line_percent"],
-             s["branch_total"], s["branch_covered"], "%.1f" % s["branch_percent"]))
+    print(fmt % (f["filename"], f["line_total"], f["line_covered"], pct(f["line_percent"]),
+                 f["branch_total"], f["branch_covered"], pct(f["branch_percent"])))
+print(fmt % ("TOTAL", s["line_total"], s["line_covered"], pct(s["line_percent"]),
+             s["branch_total"], s["branch_covered"], pct(s["branch_percent"])))
 EOF
 echo "coverage: detail in $COV/coverage/index.html"
 exit $status
