@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,14 +48,79 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* Applies one migration unless recorded; checks the checksum if it is. */
+/* Whether migration `version` is recorded: *recorded, and 65 when it was
+ * applied under another file name or checksum (a landed migration edited). */
+static int check_recorded(PGconn *conn, const char *version, const char *file,
+			  const char *path, const char *hex, bool *recorded)
+{
+	const char *params[1] = { version };
+	PGresult *res;
+	int rc = 0;
+
+	*recorded = false;
+	res = pbr_db_query(conn, "reading pbr.schema_migration",
+			   "SELECT filename, sha256 FROM pbr.schema_migration"
+			   " WHERE version = $1", 1, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) == 1) {
+		*recorded = true;
+		if (strcmp(PQgetvalue(res, 0, 1), hex) != 0 ||
+		    strcmp(PQgetvalue(res, 0, 0), file) != 0)
+			rc = pbr_error(EX_DATAERR,
+				       "migration %s was applied as %s (sha256 %.12s%s) and has since changed (sha256 %.12s%s); add a new migration instead",
+				       path, PQgetvalue(res, 0, 0),
+				       PQgetvalue(res, 0, 1), pbr_ellipsis(), hex,
+				       pbr_ellipsis());
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Runs the migration's SQL and records it, in one transaction. */
+static int apply_sql(PGconn *conn, const char *sql, const char *version,
+		     const char *file, const char *path, const char *hex)
+{
+	const char *params[3] = { version, file, hex };
+	PGresult *res;
+	int rc = 0;
+
+	if (pbr_db_exec(conn, "BEGIN", "BEGIN") != 0)
+		return pbr_db_failure_code(conn);
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = pbr_error(PQstatus(conn) == CONNECTION_OK ? EX_DATAERR :
+								 EX_UNAVAILABLE,
+			       "migration %s failed: %s", path,
+			       pbr_db_message(conn));
+		goto rollback;
+	}
+	PQclear(res);
+	res = pbr_db_query(conn, "recording migration",
+			   "INSERT INTO pbr.schema_migration (version, filename, sha256)"
+			   " VALUES ($1, $2, $3)", 3, params);
+	if (res == NULL) {
+		rc = pbr_db_failure_code(conn);
+		goto rollback;
+	}
+	PQclear(res);
+	if (pbr_db_exec(conn, "COMMIT", "COMMIT") != 0)
+		return pbr_db_failure_code(conn);
+	return 0;
+rollback:
+	PQclear(res);
+	PQclear(PQexec(conn, "ROLLBACK"));
+	return rc;
+}
+
 static int apply_one(PGconn *conn, const char *dir, const char *file,
 		     int *applied)
 {
 	char path[8192], hex[PBR_SHA256_HEX], version[5];
-	const char *params[3];
-	PGresult *res = NULL;
 	size_t len = 0;
 	char *sql = NULL;
+	bool recorded;
 	int rc = 0;
 
 	snprintf(path, sizeof path, "%s/%s", dir, file);
@@ -71,60 +137,15 @@ static int apply_one(PGconn *conn, const char *dir, const char *file,
 		rc = pbr_error(EX_SOFTWARE, "cannot hash %s", path);
 		goto cleanup;
 	}
-	params[0] = version;
-	res = pbr_db_query(conn, "reading pbr.schema_migration",
-			   "SELECT filename, sha256 FROM pbr.schema_migration"
-			   " WHERE version = $1", 1, params);
-	if (res == NULL) {
-		rc = pbr_db_failure_code(conn);
+	rc = check_recorded(conn, version, file, path, hex, &recorded);
+	if (rc != 0 || recorded)
 		goto cleanup;
+	rc = apply_sql(conn, sql, version, file, path, hex);
+	if (rc == 0) {
+		printf("applied %s\n", file);
+		(*applied)++;
 	}
-	if (PQntuples(res) == 1) {
-		if (strcmp(PQgetvalue(res, 0, 1), hex) != 0 ||
-		    strcmp(PQgetvalue(res, 0, 0), file) != 0)
-			rc = pbr_error(EX_DATAERR,
-				       "migration %s was applied as %s (sha256 %.12s%s) and has since changed (sha256 %.12s%s); add a new migration instead",
-				       path, PQgetvalue(res, 0, 0),
-				       PQgetvalue(res, 0, 1), pbr_ellipsis(), hex,
-				       pbr_ellipsis());
-		goto cleanup;
-	}
-	PQclear(res);
-	res = NULL;
-	if (pbr_db_exec(conn, "BEGIN", "BEGIN") != 0) {
-		rc = pbr_db_failure_code(conn);
-		goto cleanup;
-	}
-	res = PQexec(conn, sql);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-	    PQresultStatus(res) != PGRES_TUPLES_OK) {
-		rc = pbr_error(PQstatus(conn) == CONNECTION_OK ? EX_DATAERR :
-								 EX_UNAVAILABLE,
-			       "migration %s failed: %s", path,
-			       pbr_db_message(conn));
-		goto rollback;
-	}
-	PQclear(res);
-	params[1] = file;
-	params[2] = hex;
-	res = pbr_db_query(conn, "recording migration",
-			   "INSERT INTO pbr.schema_migration (version, filename, sha256)"
-			   " VALUES ($1, $2, $3)", 3, params);
-	if (res == NULL) {
-		rc = pbr_db_failure_code(conn);
-		goto rollback;
-	}
-	if (pbr_db_exec(conn, "COMMIT", "COMMIT") != 0) {
-		rc = pbr_db_failure_code(conn);
-		goto cleanup;
-	}
-	printf("applied %s\n", file);
-	(*applied)++;
-	goto cleanup;
-rollback:
-	PQclear(PQexec(conn, "ROLLBACK"));
 cleanup:
-	PQclear(res);
 	free(sql);
 	return rc;
 }
