@@ -11,7 +11,6 @@
 #include "util.h"
 #include "xmlsafe.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -38,24 +37,17 @@ static void usage(FILE *f)
 	      "  --out FILE        the certified statement (may be FILE.xml itself)\n"
 	      "  --help            this text\n"
 	      "\n"
-	      "Exit 0 certified; 64 usage; 65 not a valid signed statement, or one\n"
-	      "certified already; 66 a missing file; 73 cannot create --out.\n", f);
+	      "Exit 0 certified; 64 usage; 65 not a valid signed statement, one\n"
+	      "certified already, or a key and certificate that do not belong together;\n"
+	      "66 a missing or unreadable file; 73 cannot create --out.\n", f);
 }
 
+/* The same code as every command for the same condition (util.c). */
 static int read_statement(const char *path, char **buf, size_t *len)
 {
-	switch (pbr_read_file(path, MAX_STATEMENT_BYTES, buf, len)) {
-	case PBR_READ_OK:
-		return 0;
-	case PBR_READ_CANNOT_OPEN:
-		return pbr_error(EX_NOINPUT, "cannot open %s: %s", path, strerror(errno));
-	case PBR_READ_NOT_REGULAR:
-	case PBR_READ_TOO_BIG:
-		return pbr_error(EX_DATAERR, "%s: not a regular file of at most %ld bytes",
-				 path, MAX_STATEMENT_BYTES);
-	default:
-		return pbr_error(EX_IOERR, "cannot read %s", path);
-	}
+	enum pbr_read_status rs = pbr_read_file(path, MAX_STATEMENT_BYTES, buf, len);
+
+	return rs == PBR_READ_OK ? 0 : pbr_read_failure(rs, path, MAX_STATEMENT_BYTES);
 }
 
 static int certify(const char *in, const char *key, const char *cert, const char *out)

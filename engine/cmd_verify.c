@@ -865,9 +865,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "Exit 0 verified; 1 a difference (one MISMATCH line each on stdout),\n"
 	      "NOT SIGNED without --allow-unsigned, or SUPERSEDED (it names the statement\n"
-	      "that superseded it and why); 64 usage; 65 unreadable statement; 66 missing\n"
-	      "file; 69 database unavailable; 77 not visible to this login (a CRC's\n"
-	      "statement, asked by another CRC).\n", f);
+	      "that superseded it and why); 64 usage; 65 unreadable statement, or a --cert\n"
+	      "that is no PEM certificate; 66 missing file; 69 database unavailable;\n"
+	      "77 not visible to this login (a CRC's statement, asked by another CRC).\n", f);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -891,6 +891,8 @@ int cmd_verify(int argc, char **argv)
 				return pbr_error(EX_USAGE, "verify: at most %d --cert", MAX_CERTS);
 			if (access(optarg, R_OK) != 0)
 				return pbr_error(EX_NOINPUT, "cannot read certificate %s", optarg);
+			if (!pbr_is_pem_certificate(optarg))
+				return pbr_error(EX_DATAERR, "--cert %s is not a PEM certificate", optarg);
 			o.certs[o.ncerts++] = optarg;
 			break;
 		case OPT_ALLOW_UNSIGNED:

@@ -39,6 +39,47 @@ static void free_cached_key(void)
 
 /* A copy of the key of key_pem with cert_pem attached, or NULL (message
  * printed). */
+/* A PEM pass phrase is never asked for: the key is read unencrypted. */
+static int no_pass_phrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
+/* 1 when the certificate's public key is the private key's: xmlsec signs
+ * with the key and embeds the certificate as given, so a pair that does
+ * not belong together makes a signature nobody can verify. */
+static int key_fits_cert(const char *key_pem, const char *cert_pem)
+{
+	FILE *kf = fopen(key_pem, "r"), *cf = fopen(cert_pem, "r");
+	EVP_PKEY *key = kf ? PEM_read_PrivateKey(kf, NULL, no_pass_phrase, NULL) : NULL;
+	X509 *cert = cf ? PEM_read_X509(cf, NULL, no_pass_phrase, NULL) : NULL;
+	int fits = key && cert && X509_check_private_key(cert, key) == 1;
+
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	if (kf)
+		fclose(kf);
+	if (cf)
+		fclose(cf);
+	return fits;
+}
+
+int pbr_is_pem_certificate(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	X509 *cert = f ? PEM_read_X509(f, NULL, no_pass_phrase, NULL) : NULL;
+	int ok = cert != NULL;
+
+	X509_free(cert);
+	if (f)
+		fclose(f);
+	return ok;
+}
+
 static xmlSecKeyPtr signing_key(const char *key_pem, const char *cert_pem,
 				int *rc)
 {
@@ -60,6 +101,12 @@ static xmlSecKeyPtr signing_key(const char *key_pem, const char *cert_pem,
 			free_cached_key();
 			*rc = pbr_error(EX_DATAERR, "cannot load the signing certificate %s (PEM)",
 					cert_pem);
+			goto out;
+		}
+		if (!key_fits_cert(key_pem, cert_pem)) {
+			free_cached_key();
+			*rc = pbr_error(EX_DATAERR, "the signing key %s and the certificate %s do not belong together (the certificate's public key is not the key's)",
+					key_pem, cert_pem);
 			goto out;
 		}
 		snprintf(cached_key_path, sizeof cached_key_path, "%s", key_pem);

@@ -23,6 +23,9 @@ int pbr_sign(const char *xml, size_t len, const char *key_pem,
 int pbr_verify_signature(xmlDocPtr doc, const char *cert_pem, char *msg,
 			 size_t msg_size);
 
+/* 1 when path holds a PEM X.509 certificate, else 0. */
+int pbr_is_pem_certificate(const char *path);
+
 /* True when doc's root carries a ds:Signature child. */
 int pbr_has_signature(xmlDocPtr doc);
 
