@@ -9,9 +9,9 @@
 
 int cmd_migrate(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+/* run --period and run --month (SPEC 7, 11.4): run_driver.c, with the
+ * kinds' hooks in cmd_run.c and cmd_run_month.c */
 int cmd_run(int argc, char **argv);
-/* run --month: monthly statements (SPEC 11), cmd_run_month.c */
-int cmd_run_month(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_certify(int argc, char **argv);
 int cmd_history(int argc, char **argv);

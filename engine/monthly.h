@@ -121,11 +121,6 @@ int pbr_year_terms_load(PGconn *conn, const char *contract_id, int year,
 int pbr_year_december(PGconn *conn, const char *contract_id, int year,
 		      const char *by_id, struct pbr_year_terms *t);
 
-/* The advisory lock of (contract, month index), waiting for it or, with
- * no_wait, exit 75 when another session holds it (cmd_run_month.c).
- * Returns 0 or a sysexits code. */
-int pbr_lock_month(PGconn *conn, const char *contract, int month, bool no_wait);
-
 /* True when id is a December monthly statement id of year
  * (<contract>-<year>-12-<seq>). */
 bool pbr_is_december_id(const char *id, int year);

@@ -142,7 +142,7 @@ assert_empty_dir "$OUT" "nothing written for unbilled months"
 assert_exit 64 "$PBR" run --month 2025-13 --out "$OUT" --unsigned
 assert_exit 64 "$PBR" run --month 2025-1 --out "$OUT" --unsigned
 assert_exit 64 "$PBR" run --month 2025-06 --out "$OUT"
-assert_match "needs --sign-key and --sign-cert, or --unsigned" "$(cat "$LAST_ERR")" "a FINAL monthly statement must be signed or --unsigned"
+assert_match "FINAL statements are signed: give --sign-key PEM --sign-cert PEM, or --unsigned" "$(cat "$LAST_ERR")" "a FINAL monthly statement must be signed or --unsigned"
 assert_exit 64 "$PBR" run --month 2025-06 --period 2025Q4 --out "$OUT" --unsigned
 assert_exit 64 "$PBR" run --month 2025-06 --out "$OUT" --restate --unsigned
 assert_exit 73 "$PBR" run --month 2025-06 --out "$TMP/missing" --unsigned

@@ -122,11 +122,23 @@ assert_match '^total: 2 statements, amount due .*878\.34$' "$(grep '^total' "$TM
 sed 's#<CtrlSumPence>87834<#<CtrlSumPence>87835<#' "$M" >"$TMP/bad.xml"
 assert_fails "xmlsec1 rejects a changed control sum" xmlsec1 --verify --trusted-pem "$TMP/c.pem" "$TMP/bad.xml"
 
-# a dry run writes no manifest; --unsigned writes an unsigned one
-mkdir -p "$TMP/draft" "$TMP/unsigned"
+# a dry run writes no manifest; a draft of a settled month is shaped as a
+# restatement and the table says it would change nothing (as for a period);
+# --unsigned writes an unsigned manifest; --quiet prints no table
+mkdir -p "$TMP/draft" "$TMP/unsigned" "$TMP/quiet"
 assert_exit 0 "$PBR" run --month 2025-03 --out "$TMP/draft" --dry-run
 assert_true "dry run: drafts written" test -s "$TMP/draft/NORTH-2025-03-draft.xml"
 assert_true "dry run: no manifest" test ! -e "$TMP/draft/2025-03-run.xml"
+assert_match '\(restatement draft of NORTH-2025-03-2: would change nothing\)$' "$(grep '^NORTH' "$LAST_OUT")" \
+	"dry run of a settled month: would change nothing"
+assert_match '^total: 2 drafts, ' "$(grep '^total' "$LAST_OUT")" "dry run: the total line counts drafts"
+assert_eq NORTH-2025-03-2 "$(xp "$TMP/draft/NORTH-2025-03-draft.xml" /MonthlyStatement/Header/Supersedes)" "the draft supersedes what is in force"
+assert_eq 0 "$(xp "$TMP/draft/NORTH-2025-03-draft.xml" /MonthlyStatement/Summary/AmountDuePence)" "... and would change nothing"
+assert_exit 0 "$PBR" run --month 2025-03 --out "$TMP/quiet" --unsigned --quiet
+assert_eq "" "$(cat "$LAST_OUT")" "--quiet: no table"
+assert_true "--quiet: the manifest is written all the same" test -s "$TMP/quiet/2025-03-run.xml"
+assert_exit 0 "$PBR" run --month 2025-03 --help
+assert_match 'run --period P \| --month YYYY-MM' "$(cat "$LAST_OUT")" "run --month --help: the one usage of run"
 assert_exit 0 "$PBR" run --month 2025-03 --out "$TMP/unsigned" --unsigned
 assert_exit 0 xmllint --noout --schema "$MXSD" "$TMP/unsigned/2025-03-run.xml"
 assert_eq 0 "$(xcount "$TMP/unsigned/2025-03-run.xml" //Signature)" "--unsigned: manifest unsigned too"
