@@ -393,9 +393,6 @@ cleanup:
 	return rc;
 }
 
-/* SPEC 6: pool the year's cohorts within the contract's range.  The Q1-Q3
- * statements come from the ledger (in force, or those named by basis); the
- * Q4 cohort is the one being settled. */
 /* SPEC 6 and 11: with contract terms for the year, the December monthly
  * statement (in force, or the one basis recorded) caps the pool at its
  * PbR pot; its id goes into the basis, so that a restated December makes
@@ -420,6 +417,9 @@ static int map_cap(PGconn *conn, const char *december, struct pbr_statement *s)
 	return 0;
 }
 
+/* SPEC 6: pool the year's cohorts within the contract's range.  The Q1-Q3
+ * statements come from the ledger (in force, or those named by basis); the
+ * Q4 cohort is the one being settled. */
 static int reconcile(PGconn *conn, int cohort, const char *basis,
 		     bool terms, struct pbr_statement *s)
 {
