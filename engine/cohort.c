@@ -437,7 +437,10 @@ static int flush_group(struct reader *rd)
 		if (g->status[i] == PBR_ACCEPTED) {
 			if (pbr_sums_add(&out->total, m) != 0 ||
 			    pbr_sums_add(&out->area[m->pcc_index], m) != 0 ||
-			    pbr_sums_add(&out->band[pbr_needs_band(m->needs_distinct)], m) != 0)
+			    pbr_sums_add(&out->band[pbr_needs_band(m->needs_distinct)], m) != 0 ||
+			    (out->area_band &&
+			     pbr_sums_add(&out->area_band[(size_t)m->pcc_index * PBR_NBANDS +
+							  (size_t)pbr_needs_band(m->needs_distinct)], m) != 0))
 				return pbr_error(EX_DATAERR, "cohort sums overflow 64 bits at offender %s",
 						 gfield(g, i, F_REF));
 			} else {

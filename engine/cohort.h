@@ -19,6 +19,9 @@ struct pbr_cohort_result {
 	struct pbr_sums total;
 	struct pbr_sums *area;            /* rules->pcc_count, caller's array */
 	struct pbr_sums band[PBR_NBANDS];
+	/* NULL, or pcc_count * PBR_NBANDS sums by area then needs band (the
+	 * PCC view's needs bands per area; the caller's array) */
+	struct pbr_sums *area_band;
 	char input_digest[65];
 	char annex_digest[65];
 };

@@ -2,8 +2,11 @@
  * pcc_view.c - the PCC view of one area across periods (pcc_view.h).
  */
 #include "pcc_view.h"
+#include "aggregates.h"
+#include "cohort.h"
 #include "core.h"
 #include "db.h"
+#include "settle.h"
 #include "render.h"
 #include "statement.h"
 #include "util.h"
@@ -48,6 +51,11 @@ struct pcc_ctx {
 	int64_t money[NMONEY];
 	struct pcc_chance chance;
 	int64_t periods;
+	/* needs bands per area, recomputed from the cohort rows */
+	const char *bands_off;		/* why they cannot be, for every period */
+	struct pbr_sums band_total[PBR_NBANDS];
+	int64_t band_periods;		/* periods whose bands are in band_total */
+	PGconn *conn;
 };
 
 /* The area's figures in one statement. */
@@ -179,13 +187,13 @@ static int64_t signed_round(__int128 a, __int128 b)
  * / (100 W)), as the monitor computes it, docs/STATEMENT.md) and z = B /
  * isqrt(V) in hundredths, all in integers, for reading only. */
 static int add_chance(xmlNodePtr parent, int64_t b, int64_t w, unsigned __int128 v,
-		      bool has_v, int64_t deduction)
+		      bool has_v, const int64_t *deduction)
 {
 	xmlNodePtr c = xmlNewChild(parent, NULL, BAD_CAST "Chance", NULL);
 	uint64_t root;
 	int64_t rate, half;
 
-	if (c == NULL || pbr_vx_set_int(c, "deductionPence", deduction) != 0)
+	if (c == NULL || (deduction && pbr_vx_set_int(c, "deductionPence", *deduction) != 0))
 		return -1;
 	if (!has_v || w <= 0)
 		return 0;
@@ -198,6 +206,225 @@ static int add_chance(xmlNodePtr parent, int64_t b, int64_t w, unsigned __int128
 	if (root > 0 && pbr_vx_set_int(c, "zCenti", signed_round((__int128)b * 100, root)) != 0)
 		return -1;
 	return 0;
+}
+
+/* ---- needs bands per area (seed 002, 6.3-6.6; issue 11 #15) ----
+ *
+ * A statement gives needs bands for the contract's whole cohort and the
+ * figures of each PCC area, not the two crossed.  The view recomputes the
+ * crossing from the cohort's rows through the engine's own path (settle.c
+ * and cohort.c, as verify does), and shows it only when the rows are the
+ * ones the statement was settled on (the same input digest) and the
+ * area's bands add up exactly to the area's figures in the statement.
+ * A login that may not read offender rows (pbr_regulator) gets the view
+ * without them, and is told why. */
+
+struct band_read {
+	const char *pcc;
+	struct pbr_sums sums[PBR_NBANDS];	/* the area's bands */
+	char input_digest[65];
+};
+
+/* settle.c's read_cohort hook: the COPY stream of cohort.c, with the sums
+ * by area and band kept for the area asked for. */
+static int read_area_bands(PGconn *conn, const struct pbr_statement *s,
+			   const struct pbr_rules *rules, void *arg,
+			   struct pbr_cohort_result *out)
+{
+	struct band_read *b = arg;
+	struct pbr_sums *ab = calloc(rules->pcc_count * PBR_NBANDS + 1, sizeof *ab);
+	int rc;
+
+	if (ab == NULL)
+		return oom();
+	out->area_band = ab;
+	rc = pbr_cohort_read(conn, s->cpa_code, rules, NULL, "", out);
+	out->area_band = NULL;
+	if (rc == 0) {
+		memcpy(b->input_digest, out->input_digest, sizeof b->input_digest);
+		for (size_t i = 0; i < rules->pcc_count; i++)
+			if (strcmp(rules->pcc_codes[i], b->pcc) == 0)
+				memcpy(b->sums, &ab[i * PBR_NBANDS], sizeof b->sums);
+	}
+	free(ab);
+	return rc;
+}
+
+/* The figures of a set of sums in the layout of area_fields (no pence). */
+static void sums_figures(const struct pbr_sums *s, int64_t *f)
+{
+	memset(f, 0, NFIELDS * sizeof *f);
+	f[F_MEMBERS] = s->n;
+	f[F_W] = s->W;
+	f[F_EB] = s->Eb;
+	f[F_AB] = s->Ab;
+	f[F_B] = pbr_sums_B(s);
+	f[F_EF] = s->Ef;
+	f[F_AF] = s->Af;
+	f[F_F] = pbr_sums_F(s);
+}
+
+/* A non-negative 128-bit integer in plain decimal. */
+static void u128_text(unsigned __int128 v, char *buf, size_t size)
+{
+	char tmp[48];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v && n < sizeof tmp);
+	for (size_t i = 0; i < n && i + 1 < size; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n < size ? n : size - 1] = '\0';
+}
+
+/* <AreaBand band=""> with the sums, rates and 95 % interval of one band. */
+static int add_band(xmlNodePtr parent, int band, const struct pbr_sums *s)
+{
+	xmlNodePtr e = xmlNewChild(parent, NULL, BAD_CAST "AreaBand", NULL);
+	int64_t f[NFIELDS];
+	char v[48];
+
+	if (e == NULL || !xmlNewProp(e, BAD_CAST "band", BAD_CAST pbr_band_name(band)))
+		return -1;
+	sums_figures(s, f);
+	for (int i = F_MEMBERS; i <= F_F; i++)
+		if (pbr_vx_add_int(e, area_fields[i], f[i]) != 0)
+			return -1;
+	u128_text((unsigned __int128)s->V, v, sizeof v);
+	if (!xmlNewTextChild(e, NULL, BAD_CAST "BinaryVariance", BAD_CAST v)
+	    || add_rates(e, f) != 0
+	    || add_chance(e, f[F_B], f[F_W], (unsigned __int128)s->V, true, NULL) != 0)
+		return -1;
+	return 0;
+}
+
+/* <AreaBands status="unavailable" why=""/> under p. */
+static int bands_unavailable(xmlNodePtr p, const char *why)
+{
+	xmlNodePtr e = xmlNewChild(p, NULL, BAD_CAST "AreaBands", NULL);
+
+	if (e == NULL || !xmlNewProp(e, BAD_CAST "status", BAD_CAST "unavailable")
+	    || !xmlNewProp(e, BAD_CAST "why", BAD_CAST why))
+		return oom();
+	return 0;
+}
+
+/* The area's bands add up to its figures in the statement, exactly. */
+static bool bands_reconcile(const struct band_read *b, const struct pcc_area *a)
+{
+	struct pbr_sums t;
+
+	memset(&t, 0, sizeof t);
+	for (int i = 0; i < PBR_NBANDS; i++)
+		if (pbr_sums_merge(&t, &b->sums[i]) != 0)
+			return false;
+	return t.n == a->f[F_MEMBERS] && t.W == a->f[F_W] && t.Eb == a->f[F_EB]
+	       && t.Ab == a->f[F_AB] && t.Ef == a->f[F_EF] && t.Af == a->f[F_AF]
+	       && (!a->has_v || (unsigned __int128)t.V == a->v);
+}
+
+/* Recomputes the cohort of statement sid (its header h) with the bands of
+ * the area; 0 and *b, or why not in *why (a warning printed). */
+static int bands_read(struct pcc_ctx *x, const char *sid, xmlNodePtr h, struct band_read *b,
+		      const char **why)
+{
+	struct pbr_settle_opts so;
+	struct pbr_statement s;
+	bool over = false;
+	char *contract = pbr_vx_text(pbr_vx_child(h, "Contract"), "id");
+	char *period = pbr_vx_text(pbr_vx_child(h, "Period"), NULL);
+	char *digest = pbr_vx_text(pbr_vx_child(h, "InputDigest"), NULL);
+	int q, rc = 0;
+
+	*why = NULL;
+	memset(&so, 0, sizeof so);
+	memset(&s, 0, sizeof s);
+	so.quiet = true;
+	so.over_limit = &over;
+	so.read_cohort = read_area_bands;
+	so.read_cohort_arg = b;
+	if (!contract || !period || !digest)
+		rc = oom();
+	else if (pbr_quarter_parse(period, &q) != 0)
+		*why = "the statement's period is not a quarter";
+	else if (pbr_settle(x->conn, contract, q, &so, &s) != 0)
+		*why = "the cohort could not be read again (see the message above)";
+	else if (strcmp(b->input_digest, digest) != 0)
+		*why = "the cohort's rows have changed since the statement was settled "
+		       "(its input digest differs; run pbr-settle verify)";
+	if (*why)
+		pbr_warn("statement %s: needs bands of PCC area %s left out: %s", sid, x->pcc, *why);
+	pbr_statement_free(&s);
+	free(contract);
+	free(period);
+	free(digest);
+	return rc;
+}
+
+/* <AreaBands> of one period under p, added to the totals. */
+static int period_bands(struct pcc_ctx *x, const char *sid, xmlNodePtr h, xmlNodePtr p,
+			const struct pcc_area *a)
+{
+	struct band_read b;
+	const char *why = x->bands_off;
+	xmlNodePtr e;
+	int code = 0;
+
+	memset(&b, 0, sizeof b);
+	b.pcc = x->pcc;
+	if (why == NULL)
+		code = bands_read(x, sid, h, &b, &why);
+	if (code != 0 || why != NULL)
+		return code != 0 ? code : bands_unavailable(p, why);
+	if (!bands_reconcile(&b, a))
+		return pbr_error(EX_SOFTWARE, "report: statement %s: the needs bands of PCC area %s "
+				 "do not add up to the area's figures", sid, x->pcc);
+	e = xmlNewChild(p, NULL, BAD_CAST "AreaBands", NULL);
+	if (e == NULL || !xmlNewProp(e, BAD_CAST "status", BAD_CAST "ok"))
+		return oom();
+	for (int i = 0; i < PBR_NBANDS; i++) {
+		if (add_band(e, i, &b.sums[i]) != 0)
+			return oom();
+		if (pbr_sums_merge(&x->band_total[i], &b.sums[i]) != 0)
+			return pbr_error(EX_DATAERR, "report: PCC %s: the needs bands of periods %s..%s overflow",
+					 x->pcc, x->from, x->to);
+	}
+	x->band_periods++;
+	return 0;
+}
+
+/* The bands of the periods that have them, pooled, under the total t. */
+static int total_bands(const struct pcc_ctx *x, xmlNodePtr t)
+{
+	xmlNodePtr e = xmlNewChild(t, NULL, BAD_CAST "AreaBands", NULL);
+	const char *status = x->band_periods == 0 ? "unavailable"
+			     : x->band_periods < x->periods ? "partial" : "ok";
+
+	if (e == NULL || !xmlNewProp(e, BAD_CAST "status", BAD_CAST status)
+	    || pbr_vx_set_int(e, "periods", x->band_periods) != 0)
+		return oom();
+	if (x->bands_off && !xmlNewProp(e, BAD_CAST "why", BAD_CAST x->bands_off))
+		return oom();
+	for (int i = 0; x->band_periods > 0 && i < PBR_NBANDS; i++)
+		if (add_band(e, i, &x->band_total[i]) != 0)
+			return oom();
+	return 0;
+}
+
+/* Whether this login may read the cohort rows the bands need. */
+static int bands_possible(struct pcc_ctx *x)
+{
+	bool aggregates_only = false;
+	int code = pbr_aggregates_wanted(x->conn, &aggregates_only);
+
+	if (code == 0 && aggregates_only) {
+		x->bands_off = "this login may not read offender rows (needs bands per area are "
+			       "recomputed from them; finance or the CRC can produce this view)";
+		pbr_note("the PCC view's needs bands per area are left out: %s", x->bands_off);
+	}
+	return code;
 }
 
 /* ---- one statement of the ledger ---- */
@@ -336,7 +563,7 @@ static int period_chance(xmlNodePtr h, xmlNodePtr cohort, xmlNodePtr p, const st
 	char *sig = pbr_vx_text(pbr_vx_child(cohort, "BinarySignificant"), NULL);
 	char *zm = pbr_vx_text(pbr_vx_child(pbr_vx_child(h, "Tariff"), "SignificanceZMilli"), NULL);
 	char *term = pbr_vx_text(pbr_vx_child(cohort, "TerminationFlag"), NULL);
-	int bad = add_chance(p, a->f[F_B], a->f[F_W], a->v, a->has_v, a->deduction) != 0;
+	int bad = add_chance(p, a->f[F_B], a->f[F_W], a->v, a->has_v, &a->deduction) != 0;
 
 	ch = bad ? NULL : pbr_vx_child_any(p, "Chance");
 	if (!bad && ch && mode && *mode)
@@ -403,6 +630,8 @@ static int pcc_period(struct pcc_ctx *x, const char *sid, const char *xml, size_
 		code = period_chance(h, cohort, p, &a);
 	if (code == 0)
 		code = accumulate(x, &a);
+	if (code == 0)
+		code = period_bands(x, sid, h, p, &a);
 done:
 	xmlFreeDoc(doc);
 	return code;
@@ -471,8 +700,10 @@ static int pcc_total(struct pcc_ctx *x)
 	if (t == NULL || pbr_vx_set_int(t, "periods", x->periods) != 0
 	    || add_figures(t, x->total) != 0
 	    || add_chance(t, x->total[F_B], x->total[F_W], x->chance.v,
-			  x->chance.all_v && x->periods > 0, x->chance.deduction) != 0)
+			  x->chance.all_v && x->periods > 0, &x->chance.deduction) != 0)
 		return oom();
+	if (total_bands(x, t) != 0)
+		return EX_OSERR;
 	t = xmlNewChild(t, NULL, BAD_CAST "Contract", NULL);
 	if (t == NULL || set_money(t, NULL, x->money) != 0)
 		return oom();
@@ -492,7 +723,14 @@ int pbr_pcc_view_build(PGconn *conn, const char *pcc, const char *from, const ch
 	x.from = from;
 	x.to = to;
 	x.chance.all_v = true;
-	code = pcc_root(conn, &x, &doc, &cpa);
+	x.conn = conn;
+	/* one snapshot: the statements in force and the rows read again */
+	if (pbr_db_exec(conn, "starting a snapshot",
+			"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0)
+		return pbr_db_failure_code(conn);
+	code = bands_possible(&x);
+	if (code == 0)
+		code = pcc_root(conn, &x, &doc, &cpa);
 	if (code == 0)
 		code = pcc_statements(conn, &x, cpa);
 	if (code == 0 && x.periods == 0)
@@ -501,6 +739,8 @@ int pbr_pcc_view_build(PGconn *conn, const char *pcc, const char *from, const ch
 	if (code == 0)
 		code = pcc_total(&x);
 	free(cpa);
+	if (pbr_db_exec(conn, "ending the snapshot", "COMMIT") != 0 && code == 0)
+		code = pbr_db_failure_code(conn);
 	if (code != 0 && doc) {
 		xmlFreeDoc(doc);
 		doc = NULL;

@@ -10,7 +10,19 @@
               reconciliation), PeriodDuePence = T + true-up, the advance
               netted and AmountDuePence, what is actually paid;
     TOTAL     the sums of both (area columns over AREA lines, contract
-              columns over CONTRACT lines).
+              columns over CONTRACT lines);
+    BAND      the area's figures for one needs band (needs_band 0, 1-2
+              or 3+: people with no, one or two, three or more distinct
+              needs), recomputed by the engine from the cohort's rows with
+              the statement's input digest; the three BAND lines of a
+              period add up to its AREA line (members, weighted size,
+              expected and actual figures).  No pence: money is attributed
+              to areas, not to bands;
+    BAND_TOTAL the same pooled over the periods that have BAND lines
+              (after the TOTAL line).
+  A period whose bands cannot be recomputed (a login that may not read
+  offender rows, rows changed since the statement) has no BAND lines; the
+  engine says why on stderr.
   On AREA and TOTAL lines, improvement_rate_ppm is the area's B / W with
   its 95 % interval ci95_low_ppm..ci95_high_ppm (rate -+ round(196
   isqrt(V) / (100 W)), as the monitor computes it), z = B / isqrt(V) to two
@@ -61,7 +73,13 @@
                   or sum($view/v:Period/v:Contract/@amountDuePence) != number($t/v:Contract/@amountDuePence)">
       <xsl:message terminate="yes">PCC view <xsl:value-of select="$view/@code"/>: the periods do not add up to the total</xsl:message>
     </xsl:if>
-    <xsl:text>line,pcc_code,pcc_name,period,cohort,contract,statement_id,members,weighted_size,expected_binary,actual_binary,expected_frequency,actual_frequency,expected_binary_rate_permille,actual_binary_rate_permille,frequency_ratio_permille,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds,contract_total_pence,true_up_pence,period_due_pence,advance_netted_pence,amount_due_pence,contract_total_pounds,true_up_pounds,period_due_pounds,advance_netted_pounds,amount_due_pounds,improvement_rate_ppm,ci95_low_ppm,ci95_high_ppm,z,deduction_pence</xsl:text>
+    <xsl:for-each select="$view/v:Period[v:AreaBands/@status = 'ok']">
+      <xsl:if test="sum(v:AreaBands/v:AreaBand/v:Members) != number(v:Members)
+                    or sum(v:AreaBands/v:AreaBand/v:WeightedSize) != number(v:WeightedSize)">
+        <xsl:message terminate="yes">PCC view <xsl:value-of select="$view/@code"/>: the needs bands of <xsl:value-of select="@period"/> do not add up to the area</xsl:message>
+      </xsl:if>
+    </xsl:for-each>
+    <xsl:text>line,pcc_code,pcc_name,period,cohort,contract,statement_id,members,weighted_size,expected_binary,actual_binary,expected_frequency,actual_frequency,expected_binary_rate_permille,actual_binary_rate_permille,frequency_ratio_permille,binary_pence,frequency_pence,total_pence,binary_pounds,frequency_pounds,total_pounds,contract_total_pence,true_up_pence,period_due_pence,advance_netted_pence,amount_due_pence,contract_total_pounds,true_up_pounds,period_due_pounds,advance_netted_pounds,amount_due_pounds,improvement_rate_ppm,ci95_low_ppm,ci95_high_ppm,z,deduction_pence,needs_band</xsl:text>
     <xsl:value-of select="$nl"/>
     <xsl:for-each select="$view/v:Period">
       <xsl:call-template name="line">
@@ -72,6 +90,18 @@
         <xsl:with-param name="contract" select="string(@contract)"/>
         <xsl:with-param name="sid" select="string(@statementId)"/>
       </xsl:call-template>
+      <xsl:variable name="p" select="."/>
+      <xsl:for-each select="v:AreaBands[@status = 'ok']/v:AreaBand">
+        <xsl:call-template name="line">
+          <xsl:with-param name="kind" select="'BAND'"/>
+          <xsl:with-param name="g" select="."/>
+          <xsl:with-param name="period" select="string($p/@period)"/>
+          <xsl:with-param name="cohort" select="string($p/@cohort)"/>
+          <xsl:with-param name="contract" select="string($p/@contract)"/>
+          <xsl:with-param name="sid" select="string($p/@statementId)"/>
+          <xsl:with-param name="band" select="string(@band)"/>
+        </xsl:call-template>
+      </xsl:for-each>
       <xsl:call-template name="line">
         <xsl:with-param name="kind" select="'CONTRACT'"/>
         <xsl:with-param name="m" select="v:Contract"/>
@@ -90,6 +120,17 @@
       <xsl:with-param name="contract" select="''"/>
       <xsl:with-param name="sid" select="''"/>
     </xsl:call-template>
+    <xsl:for-each select="$t/v:AreaBands/v:AreaBand">
+      <xsl:call-template name="line">
+        <xsl:with-param name="kind" select="'BAND_TOTAL'"/>
+        <xsl:with-param name="g" select="."/>
+        <xsl:with-param name="period" select="'TOTAL'"/>
+        <xsl:with-param name="cohort" select="''"/>
+        <xsl:with-param name="contract" select="''"/>
+        <xsl:with-param name="sid" select="''"/>
+        <xsl:with-param name="band" select="string(@band)"/>
+      </xsl:call-template>
+    </xsl:for-each>
   </xsl:template>
 
 
@@ -101,6 +142,7 @@
     <xsl:param name="cohort"/>
     <xsl:param name="contract"/>
     <xsl:param name="sid"/>
+    <xsl:param name="band" select="''"/>
     <xsl:value-of select="$kind"/>
     <xsl:text>,</xsl:text>
     <xsl:call-template name="field"><xsl:with-param name="v" select="string($view/@code)"/></xsl:call-template>
@@ -159,6 +201,7 @@
     <xsl:text>,</xsl:text><xsl:value-of select="$g/v:Chance/@highPpm"/>
     <xsl:text>,</xsl:text><xsl:if test="$g/v:Chance/@zCenti"><xsl:call-template name="pounds"><xsl:with-param name="p" select="string($g/v:Chance/@zCenti)"/></xsl:call-template></xsl:if>
     <xsl:text>,</xsl:text><xsl:value-of select="$g/v:Chance/@deductionPence"/>
+    <xsl:text>,</xsl:text><xsl:value-of select="$band"/>
     <xsl:value-of select="$nl"/>
   </xsl:template>
 

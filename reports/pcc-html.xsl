@@ -58,6 +58,10 @@
             <p class="banner warn" role="alert"><strong>INCONSISTENT</strong> — the periods do
               not add up to the total. Do not rely on this page.</p>
           </xsl:if>
+          <xsl:if test="$periods[v:AreaBands/@status = 'ok'][sum(v:AreaBands/v:AreaBand/v:Members) != number(v:Members)]">
+            <p class="banner warn" role="alert"><strong>INCONSISTENT</strong> — the needs bands do
+              not add up to the area. Do not rely on this page.</p>
+          </xsl:if>
           <xsl:if test="$periods[@status = 'DRAFT']">
             <p class="banner warn"><strong>DRAFT</strong> figures are included.</p>
           </xsl:if>
@@ -284,11 +288,80 @@
                   <xsl:call-template name="pounds"><xsl:with-param name="p" select="$t/v:Contract/@advanceNettedPence"/></xsl:call-template>.</xsl:if></p>
             </section>
 
+            <section id="area-needs" aria-labelledby="area-needs-h">
+              <h2 id="area-needs-h">People with complex needs in <xsl:value-of select="$view/@name"/></h2>
+              <p class="note">Whether people in the area with several needs are worked with or left
+                aside: the area's people by number of distinct needs, with expected and actual
+                reoffending and the fall (+) or rise (−) against prediction with its 95 % interval.
+                The engine recomputes these from the cohort's rows and shows them only when the rows
+                are those the statement was settled on (same input digest); the three bands add up to
+                the area's figures. No money is attributed to bands.</p>
+              <xsl:choose>
+                <xsl:when test="$periods/v:AreaBands[@status = 'ok']">
+                  <div class="scroll">
+                    <table class="wide bands">
+                      <caption>People in <xsl:value-of select="$view/@name"/> by number of complex needs, by settlement period</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">Period</th>
+                          <th scope="col">Needs</th>
+                          <th scope="col" class="num">People</th>
+                          <th scope="col" class="num">Expected rate</th>
+                          <th scope="col" class="num">Actual rate</th>
+                          <th scope="col" class="num">Improvement (+ fell, − rose)</th>
+                          <th scope="col" class="num">95 % interval</th>
+                          <th scope="col" class="num wrap">Reoffences, actual / expected</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        <xsl:for-each select="$periods">
+                          <!-- one shade per period, not per row -->
+                          <xsl:variable name="shade"><xsl:if test="position() mod 2 = 0">alt</xsl:if></xsl:variable>
+                          <xsl:choose>
+                            <xsl:when test="v:AreaBands/@status = 'ok'">
+                              <xsl:for-each select="v:AreaBands/v:AreaBand">
+                                <tr class="{$shade}">
+                                  <xsl:if test="position() = 1">
+                                    <th scope="row" rowspan="{last()}"><xsl:value-of select="../../@period"/></th>
+                                  </xsl:if>
+                                  <xsl:call-template name="band-cells"/>
+                                </tr>
+                              </xsl:for-each>
+                            </xsl:when>
+                            <xsl:otherwise>
+                              <tr class="{$shade}">
+                                <th scope="row"><xsl:value-of select="@period"/></th>
+                                <td colspan="7" class="muted wrapcell">not available: <xsl:value-of select="v:AreaBands/@why"/></td>
+                              </tr>
+                            </xsl:otherwise>
+                          </xsl:choose>
+                        </xsl:for-each>
+                      </tbody>
+                      <tfoot>
+                        <xsl:for-each select="$t/v:AreaBands/v:AreaBand">
+                          <tr>
+                            <xsl:if test="position() = 1">
+                              <th scope="row" rowspan="{last()}">All periods<xsl:if test="$t/v:AreaBands/@status = 'partial'"> with bands</xsl:if></th>
+                            </xsl:if>
+                            <xsl:call-template name="band-cells"/>
+                          </tr>
+                        </xsl:for-each>
+                      </tfoot>
+                    </table>
+                  </div>
+                </xsl:when>
+                <xsl:otherwise>
+                  <p class="banner warn">Needs bands for this area are not available:
+                    <xsl:value-of select="($periods/v:AreaBands/@why)[1]"/></p>
+                </xsl:otherwise>
+              </xsl:choose>
+            </section>
+
             <section id="needs" aria-labelledby="needs-h">
               <h2 id="needs-h">People with complex needs (whole contract)</h2>
               <p class="note">Whether people with several needs are worked with or left aside: expected and
-                actual reoffending rates by number of needs, for the contract's whole cohort (the
-                statements give needs bands per contract, not per area).</p>
+                actual reoffending rates by number of needs, for the contract's whole cohort, all its
+                PCC areas together, as the statements give them.</p>
               <div class="scroll">
                 <table>
                   <caption>Contract cohort by number of complex needs: people, expected and actual rate</caption>
@@ -450,6 +523,27 @@
         </xsl:if>
       </xsl:for-each>
     </svg>
+  </xsl:template>
+
+  <!-- one needs band of the area (an <AreaBand>): its cells after the
+       period -->
+  <xsl:template name="band-cells">
+    <td class="nowrap"><xsl:choose>
+      <xsl:when test="@band = '0'">none</xsl:when>
+      <xsl:when test="@band = '1-2'">1–2</xsl:when>
+      <xsl:otherwise>3 or more</xsl:otherwise></xsl:choose></td>
+    <td class="num"><xsl:call-template name="int"><xsl:with-param name="n" select="v:Members"/></xsl:call-template></td>
+    <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@expectedBinaryPermille"/></xsl:call-template></td>
+    <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@actualBinaryPermille"/></xsl:call-template></td>
+    <xsl:choose>
+      <xsl:when test="v:Chance/@ratePpm">
+        <td class="num"><xsl:call-template name="pts"><xsl:with-param name="ppm" select="v:Chance/@ratePpm"/></xsl:call-template></td>
+        <td class="num"><xsl:call-template name="pts"><xsl:with-param name="ppm" select="v:Chance/@lowPpm"/></xsl:call-template>
+          to <xsl:call-template name="pts"><xsl:with-param name="ppm" select="v:Chance/@highPpm"/></xsl:call-template></td>
+      </xsl:when>
+      <xsl:otherwise><td class="num">–</td><td class="num">–</td></xsl:otherwise>
+    </xsl:choose>
+    <td class="num"><xsl:call-template name="pm"><xsl:with-param name="v" select="v:Rates/@frequencyRatioPermille"/></xsl:call-template></td>
   </xsl:template>
 
   <!-- change, interval, z and the area's verdict of a <Chance> -->
@@ -635,6 +729,11 @@ tfoot th { text-align: left; white-space: nowrap; }
 tfoot tr { border-top: 2px solid var(--ink); }
 tr.grand th, tr.grand td { font-weight: 700; border-bottom: 3px double var(--ink); }
 tr.trueup th { font-style: italic; white-space: normal; }
+td.wrapcell { white-space: normal; }
+td.nowrap { white-space: nowrap; }
+table.bands tbody tr:nth-child(even) { background: none; }
+table.bands tbody tr.alt { background: var(--band); }
+table.bands tfoot tr + tr { border-top: 1px solid var(--rule); }
 td.contract, th.contract { border-left: 2px solid var(--rule); }
 @media (max-width: 62rem) {
   body { padding: 1rem 0.6rem 2rem; }
