@@ -89,6 +89,12 @@ assert_true "HTML restatement: previous period due -£120.00" grep -qF -- '-£12
 P=$TMP/t1.csv
 assert_exit 0 "$PBR" report --pcc T1 --from 2025Q4 --to 2026Q3 --format csv --out "$P"
 cat "$P"
+# the area's needs bands (BAND, BAND_TOTAL; 421) carry no money: the
+# money lines are checked by position without them
+assert_eq "12 3" "$(grep -c '^BAND,' "$P") $(grep -c '^BAND_TOTAL,' "$P")" "three needs bands per period and pooled"
+P0=$P
+P=$TMP/t1-money.csv
+grep -v '^BAND' "$P0" >"$P"
 assert_eq "AREA CONTRACT AREA CONTRACT AREA CONTRACT AREA CONTRACT TOTAL" \
 	"$(tail -n +2 "$P" | cut -d, -f1 | paste -sd' ' -)" "an area line and a contract line per period, then TOTAL"
 assert_eq 91667 "$(field "$P" 2 total_pence)" "T1's share of TOPUP-2025Q4-1 (worked above)"
