@@ -130,6 +130,22 @@ assert_match "^MISMATCH signature: the countersignature may hold only SignedInfo
 assert_match "^MISMATCH countersignature: more than one ds:Object" "$V" "two ds:Object"
 assert_eq 3 "$(grep -c MISMATCH "$LAST_OUT")" "... and the ledger digest: three differences"
 
+# ---- verify: the annex ----------------------------------------------------------------
+# finance reads the rows: without the annex beside it, the statement still
+# verifies, AnnexDigest recomputed from the database; a note says so
+mkdir -p "$TMP/alone"
+cp "$S" "$TMP/alone/"
+assert_exit 0 "$PBR" verify "$TMP/alone/AUD-2025Q4-1.xml" --cert "$K/finance.pem"
+assert_match "^note annex .*alone/AUD-2025Q4-1-annex.csv not found beside the statement; its digest is checked against the database only$" \
+	"$(cat "$LAST_OUT")" "finance without the annex: a note"
+assert_match "AUD-2025Q4-1.xml: verified \(signed by CN ?= ?finance\)" "$(cat "$LAST_OUT")" "finance without the annex: verified"
+# an annex that is not the one the statement names
+sed 's/^A04,U2,10000,300000,0,800,/A04,U2,10000,300000,0,801,/' "$OUT/AUD-2025Q4-1-annex.csv" >"$TMP/alone/AUD-2025Q4-1-annex.csv"
+assert_exit 1 "$PBR" verify "$TMP/alone/AUD-2025Q4-1.xml" --cert "$K/finance.pem"
+assert_match "^MISMATCH annex .*alone/AUD-2025Q4-1-annex.csv: sha256 [0-9a-f]{64}, AnnexDigest $(sx "$S" Header/AnnexDigest)$" \
+	"$(cat "$LAST_OUT")" "finance: a changed annex"
+assert_eq 1 "$(grep -c MISMATCH "$LAST_OUT")" "finance: only the annex differs"
+
 # ---- verify: the ledger, unsigned, superseded ----------------------------------------
 # the same data in a database that never settled AUD: never recorded
 createdb -T template0 "${PGDATABASE}_fresh" >/dev/null || die "createdb"
@@ -210,6 +226,14 @@ forged status '8s/BAD_PREDICTION$/LATE/' "^MISMATCH annex: .*: record 8: unknown
 forged quote '$s/$/\n"b02,U1/' '^MISMATCH annex: .*: record 14 is not well-formed CSV$'
 long=$(printf '%04095d' 7)
 forged long "8s/^R01,U1,,,,1000,0,/R01,U1,,$long,,$long,$long,/" '^MISMATCH annex: .*: record 8 too long$'
+forged fields11 '2s/,ACCEPTED$/,ACCEPTED,x/' '^MISMATCH annex: .*: record 2 is not well-formed CSV$'
+wide=$(printf '%05000d' 0)
+forged widefield "2s/^A01,/A$wide,/" '^MISMATCH annex: .*: record 2 is not well-formed CSV$'
+# a quote inside a field is a character of it (RFC 4180 quotes whole
+# fields): the offender_ref is not among the figures, so only the file's
+# digest tells
+forged midquote '2s/^A01,/A"01,/' '^ok annex rows: every row.s figures and status'
+assert_eq 1 "$(grep -c MISMATCH "$LAST_OUT")" "midquote: the annex digest alone differs"
 # A01 (U1) moved to a PCC code of no area of CPAU: its figures' digest is
 # the database's (the code is not in it), but the areas' sums are not:
 # U1 is left with A02 and b01 only (n 2, W 22 000)
