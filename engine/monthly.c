@@ -8,16 +8,15 @@
 #include "db.h"
 #include "digest.h"
 #include "util.h"
+#include "xmlw.h"
 
 #include <inttypes.h>
 #include <libxml/parser.h>
-#include <libxml/xmlwriter.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NS "urn:pbr-settle:statement:1"
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -683,226 +682,148 @@ cleanup:
 
 /* ---- XML ------------------------------------------------------------------ */
 
-struct w {
-	xmlTextWriterPtr x;
-	int bad;
-};
-
-static void start(struct w *w, const char *name)
-{
-	if (xmlTextWriterStartElement(w->x, BAD_CAST name) < 0)
-		w->bad = 1;
-}
-
-static void end(struct w *w)
-{
-	if (xmlTextWriterEndElement(w->x) < 0)
-		w->bad = 1;
-}
-
-static void attr(struct w *w, const char *name, const char *value)
-{
-	if (xmlTextWriterWriteAttribute(w->x, BAD_CAST name, BAD_CAST value) < 0)
-		w->bad = 1;
-}
-
-static void attr_int(struct w *w, const char *name, int64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof buf, "%" PRId64, v);
-	attr(w, name, buf);
-}
-
-static void content(struct w *w, const char *value)
-{
-	if (xmlTextWriterWriteString(w->x, BAD_CAST value) < 0)
-		w->bad = 1;
-}
-
-static void text(struct w *w, const char *name, const char *value)
-{
-	if (xmlTextWriterWriteElement(w->x, BAD_CAST name, BAD_CAST value) < 0)
-		w->bad = 1;
-}
-
-static void num(struct w *w, const char *name, int64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof buf, "%" PRId64, v);
-	text(w, name, buf);
-}
-
-static void terms_xml(struct w *w, const struct pbr_monthly *m)
+static void terms_xml(struct pbr_xw *w, const struct pbr_monthly *m)
 {
 	const struct pbr_fee_terms *t = &m->terms;
 
-	start(w, "Terms");
-	num(w, "AnnualPricePence", t->annual_price_pence);
-	num(w, "LearningCurvePpm", t->learning_curve_ppm);
-	num(w, "PredictedVolumeMilli", t->predicted_volume_milli);
-	num(w, "BandLowPpm", t->band_low_ppm);
-	num(w, "BandHighPpm", t->band_high_ppm);
-	num(w, "AdjustBelowPpm", t->adjust_below_ppm);
-	num(w, "AdjustAbovePpm", t->adjust_above_ppm);
-	num(w, "CreditCapPpm", t->credit_cap_ppm);
-	num(w, "AdvancePencePerMonth", t->advance_pence_per_month);
-	num(w, "MapPence", t->map_pence);
+	pbr_xw_start(w, "Terms");
+	pbr_xw_num(w, "AnnualPricePence", t->annual_price_pence);
+	pbr_xw_num(w, "LearningCurvePpm", t->learning_curve_ppm);
+	pbr_xw_num(w, "PredictedVolumeMilli", t->predicted_volume_milli);
+	pbr_xw_num(w, "BandLowPpm", t->band_low_ppm);
+	pbr_xw_num(w, "BandHighPpm", t->band_high_ppm);
+	pbr_xw_num(w, "AdjustBelowPpm", t->adjust_below_ppm);
+	pbr_xw_num(w, "AdjustAbovePpm", t->adjust_above_ppm);
+	pbr_xw_num(w, "CreditCapPpm", t->credit_cap_ppm);
+	pbr_xw_num(w, "AdvancePencePerMonth", t->advance_pence_per_month);
+	pbr_xw_num(w, "MapPence", t->map_pence);
 	for (size_t i = 0; i < m->n_bands; i++) {
-		start(w, "BandWeight");
-		attr(w, "band", m->bands[i].code);
-		attr_int(w, "milli", m->bands[i].weight_milli);
-		end(w);
+		pbr_xw_start(w, "BandWeight");
+		pbr_xw_attr(w, "band", m->bands[i].code);
+		pbr_xw_attr_int(w, "milli", m->bands[i].weight_milli);
+		pbr_xw_end(w);
 	}
 	for (size_t i = 0; i < m->n_kpis; i++) {
-		start(w, "KpiTerm");
-		attr(w, "kpi", m->kpis[i].code);
-		attr_int(w, "targetPpm", m->kpis[i].target_ppm);
-		attr_int(w, "creditPence", m->kpis[i].credit_pence);
-		end(w);
+		pbr_xw_start(w, "KpiTerm");
+		pbr_xw_attr(w, "kpi", m->kpis[i].code);
+		pbr_xw_attr_int(w, "targetPpm", m->kpis[i].target_ppm);
+		pbr_xw_attr_int(w, "creditPence", m->kpis[i].credit_pence);
+		pbr_xw_end(w);
 	}
-	end(w);
+	pbr_xw_end(w);
 }
 
-static void header_xml(struct w *w, const struct pbr_monthly *m)
+static void header_xml(struct pbr_xw *w, const struct pbr_monthly *m)
 {
-	start(w, "Header");
-	text(w, "StatementId", m->statement_id);
-	text(w, "Status", m->draft ? "DRAFT" : "FINAL");
-	text(w, "Kind", m->restatement ? "RESTATEMENT" : "ORIGINAL");
+	pbr_xw_start(w, "Header");
+	pbr_xw_text(w, "StatementId", m->statement_id);
+	pbr_xw_text(w, "Status", m->draft ? "DRAFT" : "FINAL");
+	pbr_xw_text(w, "Kind", m->restatement ? "RESTATEMENT" : "ORIGINAL");
 	if (m->restatement) {
-		text(w, "Supersedes", m->supersedes);
-		text(w, "Reason", m->reason ? m->reason : "");
+		pbr_xw_text(w, "Supersedes", m->supersedes);
+		pbr_xw_text(w, "Reason", m->reason ? m->reason : "");
 	}
-	text(w, "Month", m->month_text);
-	num(w, "ContractYear", m->year);
-	start(w, "Provider");
-	attr(w, "id", m->provider_id);
-	content(w, m->provider_name);
-	end(w);
-	start(w, "Contract");
-	attr(w, "id", m->contract_id);
-	attr(w, "cpa", m->cpa_code);
-	end(w);
+	pbr_xw_text(w, "Month", m->month_text);
+	pbr_xw_num(w, "ContractYear", m->year);
+	pbr_xw_start(w, "Provider");
+	pbr_xw_attr(w, "id", m->provider_id);
+	pbr_xw_content(w, m->provider_name);
+	pbr_xw_end(w);
+	pbr_xw_start(w, "Contract");
+	pbr_xw_attr(w, "id", m->contract_id);
+	pbr_xw_attr(w, "cpa", m->cpa_code);
+	pbr_xw_end(w);
 	terms_xml(w, m);
-	text(w, "EngineVersion", PBR_VERSION);
-	start(w, "InputDigest");
-	attr(w, "algorithm", "SHA-256");
-	content(w, m->input_digest);
-	end(w);
-	start(w, "AnnexDigest");
-	attr(w, "algorithm", "SHA-256");
-	content(w, m->annex_digest);
-	end(w);
-	num(w, "RunId", m->run_id);
-	text(w, "CreatedAt", m->created_at);
-	end(w);
+	pbr_xw_text(w, "EngineVersion", PBR_VERSION);
+	pbr_xw_start(w, "InputDigest");
+	pbr_xw_attr(w, "algorithm", "SHA-256");
+	pbr_xw_content(w, m->input_digest);
+	pbr_xw_end(w);
+	pbr_xw_start(w, "AnnexDigest");
+	pbr_xw_attr(w, "algorithm", "SHA-256");
+	pbr_xw_content(w, m->annex_digest);
+	pbr_xw_end(w);
+	pbr_xw_num(w, "RunId", m->run_id);
+	pbr_xw_text(w, "CreatedAt", m->created_at);
+	pbr_xw_end(w);
 }
 
-static void body_xml(struct w *w, const struct pbr_monthly *m)
+static void body_xml(struct pbr_xw *w, const struct pbr_monthly *m)
 {
-	start(w, "FeeForService");
-	num(w, "AnnualPricePence", m->terms.annual_price_pence);
-	num(w, "LearningCurveDiscountPence", m->discount);
-	num(w, "DiscountedAnnualPricePence", m->discounted);
-	num(w, "MonthIndex", m->month_number);
-	num(w, "FfsPence", m->ffs);
-	end(w);
-	start(w, "Volumes");
+	pbr_xw_start(w, "FeeForService");
+	pbr_xw_num(w, "AnnualPricePence", m->terms.annual_price_pence);
+	pbr_xw_num(w, "LearningCurveDiscountPence", m->discount);
+	pbr_xw_num(w, "DiscountedAnnualPricePence", m->discounted);
+	pbr_xw_num(w, "MonthIndex", m->month_number);
+	pbr_xw_num(w, "FfsPence", m->ffs);
+	pbr_xw_end(w);
+	pbr_xw_start(w, "Volumes");
 	for (size_t i = 0; i < m->n_bands; i++) {
-		start(w, "Band");
-		attr(w, "code", m->bands[i].code);
-		num(w, "Cases", m->bands[i].cases);
-		num(w, "WeightMilli", m->bands[i].weight_milli);
-		num(w, "VolumeMilli", m->bands[i].volume_milli);
-		end(w);
+		pbr_xw_start(w, "Band");
+		pbr_xw_attr(w, "code", m->bands[i].code);
+		pbr_xw_num(w, "Cases", m->bands[i].cases);
+		pbr_xw_num(w, "WeightMilli", m->bands[i].weight_milli);
+		pbr_xw_num(w, "VolumeMilli", m->bands[i].volume_milli);
+		pbr_xw_end(w);
 	}
-	num(w, "MonthVolumeMilli", m->month_volume_milli);
-	end(w);
-	start(w, "ServiceCredits");
+	pbr_xw_num(w, "MonthVolumeMilli", m->month_volume_milli);
+	pbr_xw_end(w);
+	pbr_xw_start(w, "ServiceCredits");
 	for (size_t i = 0; i < m->n_kpis; i++) {
 		const struct pbr_kpi_line *k = &m->kpis[i];
 
-		start(w, "Kpi");
-		attr(w, "code", k->code);
+		pbr_xw_start(w, "Kpi");
+		pbr_xw_attr(w, "code", k->code);
 		if (k->reported) {
-			num(w, "Numerator", k->numerator);
-			num(w, "Denominator", k->denominator);
+			pbr_xw_num(w, "Numerator", k->numerator);
+			pbr_xw_num(w, "Denominator", k->denominator);
 		}
-		num(w, "TargetPpm", k->target_ppm);
-		text(w, "Status", pbr_kpi_status_name(k->status));
-		num(w, "CreditPence", k->accrued);
+		pbr_xw_num(w, "TargetPpm", k->target_ppm);
+		pbr_xw_text(w, "Status", pbr_kpi_status_name(k->status));
+		pbr_xw_num(w, "CreditPence", k->accrued);
 		if (k->has_waiver) {
-			start(w, "Waiver");
-			attr(w, "approvedBy", k->waiver_approved_by);
-			content(w, k->waiver_reason);
-			end(w);
+			pbr_xw_start(w, "Waiver");
+			pbr_xw_attr(w, "approvedBy", k->waiver_approved_by);
+			pbr_xw_content(w, k->waiver_reason);
+			pbr_xw_end(w);
 		}
-		end(w);
+		pbr_xw_end(w);
 	}
-	num(w, "AccruedPence", m->credits.accrued);
-	num(w, "CapPence", m->credits.cap);
-	num(w, "CapCutPence", m->credits.cap_cut);
-	num(w, "CreditPence", m->credits.credit);
-	end(w);
-	num(w, "AdvancePence", m->advance);
+	pbr_xw_num(w, "AccruedPence", m->credits.accrued);
+	pbr_xw_num(w, "CapPence", m->credits.cap);
+	pbr_xw_num(w, "CapCutPence", m->credits.cap_cut);
+	pbr_xw_num(w, "CreditPence", m->credits.credit);
+	pbr_xw_end(w);
+	pbr_xw_num(w, "AdvancePence", m->advance);
 	if (m->december) {
-		start(w, "VolumeReconciliation");
-		attr_int(w, "year", m->year);
-		num(w, "PredictedMilli", m->recon.predicted_milli);
-		num(w, "ActualMilli", m->recon.actual_milli);
-		text(w, "Position", pbr_position_name(m->recon.position));
-		num(w, "AdjustmentPence", m->recon.adjustment);
-		num(w, "FfsYearPence", m->recon.ffs_year);
-		num(w, "MapPence", m->recon.map);
-		num(w, "PbrPotPence", m->recon.pbr_pot);
-		end(w);
+		pbr_xw_start(w, "VolumeReconciliation");
+		pbr_xw_attr_int(w, "year", m->year);
+		pbr_xw_num(w, "PredictedMilli", m->recon.predicted_milli);
+		pbr_xw_num(w, "ActualMilli", m->recon.actual_milli);
+		pbr_xw_text(w, "Position", pbr_position_name(m->recon.position));
+		pbr_xw_num(w, "AdjustmentPence", m->recon.adjustment);
+		pbr_xw_num(w, "FfsYearPence", m->recon.ffs_year);
+		pbr_xw_num(w, "MapPence", m->recon.map);
+		pbr_xw_num(w, "PbrPotPence", m->recon.pbr_pot);
+		pbr_xw_end(w);
 	}
-	start(w, "Summary");
-	num(w, "PeriodDuePence", m->period_due);
-	num(w, "AmountDuePence", m->amount_due);
+	pbr_xw_start(w, "Summary");
+	pbr_xw_num(w, "PeriodDuePence", m->period_due);
+	pbr_xw_num(w, "AmountDuePence", m->amount_due);
 	if (m->has_previous)
-		num(w, "PreviousPeriodDuePence", m->previous_period_due);
-	end(w);
+		pbr_xw_num(w, "PreviousPeriodDuePence", m->previous_period_due);
+	pbr_xw_end(w);
 }
 
 int pbr_monthly_xml(const struct pbr_monthly *m, char **out, size_t *len)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
-	struct w w = { NULL, 0 };
-	int rc = -1;
+	struct pbr_xw w;
 
-	if (buf == NULL)
+	if (pbr_xw_begin(&w, "MonthlyStatement", PBR_STATEMENT_NS) != 0)
 		return -1;
-	w.x = xmlNewTextWriterMemory(buf, 0);
-	if (w.x == NULL)
-		goto cleanup;
-	if (xmlTextWriterSetIndent(w.x, 1) < 0 ||
-	    xmlTextWriterSetIndentString(w.x, BAD_CAST "  ") < 0 ||
-	    xmlTextWriterStartDocument(w.x, "1.0", "UTF-8", NULL) < 0)
-		goto cleanup;
-	start(&w, "MonthlyStatement");
-	attr(&w, "xmlns", NS);
 	header_xml(&w, m);
 	body_xml(&w, m);
-	end(&w);
-	if (w.bad || xmlTextWriterEndDocument(w.x) < 0)
-		goto cleanup;
-	xmlFreeTextWriter(w.x);
-	w.x = NULL;
-	*len = (size_t)xmlBufferLength(buf);
-	*out = malloc(*len + 1);
-	if (*out == NULL)
-		goto cleanup;
-	memcpy(*out, xmlBufferContent(buf), *len);
-	(*out)[*len] = '\0';
-	rc = 0;
-cleanup:
-	if (w.x)
-		xmlFreeTextWriter(w.x);
-	xmlBufferFree(buf);
-	return rc;
+	return pbr_xw_finish(&w, out, len);
 }
 
 /* ---- verify ---------------------------------------------------------------- */
