@@ -4,6 +4,9 @@
  */
 #include "core.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+
 #include <string.h>
 
 /* ---- periods ----------------------------------------------------------- */
@@ -271,6 +274,17 @@ static const char *const status_names[PBR_NSTATUS] = {
 const char *pbr_status_name(enum pbr_status s)
 {
 	return (s >= 0 && s < PBR_NSTATUS) ? status_names[s] : "?";
+}
+
+void pbr_format_reject_counts(const int64_t *counts, const char *sep,
+			      char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 1; i < PBR_NSTATUS && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s=%" PRId64, i > 1 ? sep : "",
+				      pbr_status_name((enum pbr_status)i), counts[i]);
 }
 
 /* Days from the civil date (proleptic Gregorian), Howard Hinnant's method. */

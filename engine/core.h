@@ -124,6 +124,11 @@ enum pbr_status {
 /* "ACCEPTED", "BAD_PREDICTION", ... */
 const char *pbr_status_name(enum pbr_status s);
 
+/* "BAD_PREDICTION=0<sep>BAD_OUTCOME=2<sep>..." from counts indexed by
+ * enum pbr_status, the six reject codes in SPEC order (cut to size). */
+void pbr_format_reject_counts(const int64_t *counts, const char *sep,
+			      char *buf, size_t size);
+
 /* One input row as read from pbr.cohort_member.  Strings are NUL-terminated;
  * a NULL column is a NULL pointer (text) or has_* false (numbers, date). */
 struct pbr_row {

@@ -6,7 +6,6 @@
 #include "ledger.h"
 #include "core.h"
 #include "db.h"
-#include "settle.h"
 #include "util.h"
 
 #include <inttypes.h>
@@ -332,5 +331,50 @@ int pbr_ledger_record_monthly(PGconn *conn, const struct pbr_monthly *m,
 
 	if (rc == 0)
 		rc = note_december(conn, m);
+	return rc;
+}
+
+/* ---- the statements an annual reconciliation pools (SPEC 6) -------------- */
+
+#define POOL_COLS \
+	"SELECT statement_id, members, weighted_size, expected_binary," \
+	" actual_binary, expected_frequency, actual_frequency, total_pence," \
+	" (xpath('/s:SettlementStatement/s:Cohort/s:BinaryVariance/text()'," \
+	" convert_from(statement_xml, 'UTF8')::xml," \
+	" ARRAY[ARRAY['s', 'urn:pbr-settle:statement:1']]))[1]::text"
+
+int pbr_ledger_pooled(PGconn *conn, const char *contract, const char *period,
+		      const char *by_id, struct pbr_pooled *p, bool *found)
+{
+	const char *params[2] = { contract, by_id ? by_id : period };
+	const char *sql_in_force = POOL_COLS
+		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2";
+	const char *sql_by_id = POOL_COLS
+		" FROM pbr.settlement WHERE contract_id = $1 AND statement_id = $2";
+	int64_t *f[7] = { &p->sums.n, &p->sums.W, &p->sums.Eb, &p->sums.Ab,
+			  &p->sums.Ef, &p->sums.Af, &p->total };
+	PGresult *res;
+	int rc = 0;
+
+	memset(p, 0, sizeof *p);
+	*found = false;
+	res = pbr_db_query(conn, "reading the statements of the year",
+			   by_id ? sql_by_id : sql_in_force, 2, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) != 1)
+		goto cleanup;
+	*found = true;
+	snprintf(p->statement_id, sizeof p->statement_id, "%s", PQgetvalue(res, 0, 0));
+	for (int c = 0; c < 7 && rc == 0; c++)
+		if (PQgetisnull(res, 0, 1 + c) ||
+		    pbr_parse_int64(PQgetvalue(res, 0, 1 + c), f[c]) != 0)
+			rc = pbr_error(EX_SOFTWARE, "ledger row of %s has an unreadable figure",
+				       p->statement_id);
+	p->has_variance = !PQgetisnull(res, 0, 8) &&
+			  pbr_i128_parse(PQgetvalue(res, 0, 8), &p->sums.V) == 0 &&
+			  p->sums.V >= 0;
+cleanup:
+	PQclear(res);
 	return rc;
 }

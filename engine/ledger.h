@@ -85,4 +85,22 @@ int pbr_ledger_record_pbr(PGconn *conn, const struct pbr_statement *s,
 int pbr_ledger_record_monthly(PGconn *conn, const struct pbr_monthly *m,
 			      int seq, const char *xml, const char *digest);
 
+/* A PbR statement pooled by the annual reconciliation (SPEC 6): its id,
+ * its cohort sums and what it paid (TotalPence).  V is not a ledger
+ * column: it is read from the statement the ledger holds, exactly as
+ * issued; has_variance is false for a statement issued before SPEC 5a. */
+struct pbr_pooled {
+	char statement_id[PBR_ID_MAX];
+	struct pbr_sums sums;
+	bool has_variance;
+	int64_t total;
+};
+
+/* Reads the statement of (contract, period) in force, or with by_id the one
+ * recorded under that id (a reconciliation's recorded basis), into *p;
+ * *found is false when there is none.  A ledger figure that does not parse
+ * is an internal error (70).  Returns 0 or a sysexits code. */
+int pbr_ledger_pooled(PGconn *conn, const char *contract, const char *period,
+		      const char *by_id, struct pbr_pooled *p, bool *found);
+
 #endif

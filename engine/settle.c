@@ -6,6 +6,7 @@
 #include "monitor.h"
 #include "cohort.h"
 #include "db.h"
+#include "ledger.h"
 #include "fee.h"
 #include "monthly.h"
 #include "util.h"
@@ -249,17 +250,6 @@ static int warn_malformed(PGconn *conn, const struct pbr_statement *s)
 	return 0;
 }
 
-void pbr_format_reject_counts(const int64_t *counts, const char *sep,
-			      char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int i = 1; i < PBR_NSTATUS && n < size; i++)
-		n += (size_t)snprintf(buf + n, size - n, "%s%s=%" PRId64, i > 1 ? sep : "",
-				      pbr_status_name((enum pbr_status)i), counts[i]);
-}
-
 static int check_rows(const struct pbr_statement *s,
 		      const struct pbr_cohort_result *r, bool *over_limit)
 {
@@ -326,71 +316,35 @@ cleanup:
 	return rc;
 }
 
-/* One earlier quarter's statement for the pool: in force, or by id.  Its
- * V (SPEC 5a) is not a ledger column: it is read from the statement the
- * ledger holds, exactly as issued. */
-#define POOL_COLS \
-	"SELECT statement_id, members, weighted_size, expected_binary," \
-	" actual_binary, expected_frequency, actual_frequency, total_pence," \
-	" (xpath('/s:SettlementStatement/s:Cohort/s:BinaryVariance/text()'," \
-	" convert_from(statement_xml, 'UTF8')::xml," \
-	" ARRAY[ARRAY['s', 'urn:pbr-settle:statement:1']]))[1]::text"
-
+/* One earlier quarter's statement for the pool (ledger.c reads it: in
+ * force, or by id), merged into the year's sums and what it paid. */
 static int pool_statement(PGconn *conn, const struct pbr_statement *s,
 			  const char *period, const char *by_id,
 			  struct pbr_recon *r)
 {
-	const char *params[2] = { s->contract_id, period };
-	const char *sql_in_force = POOL_COLS
-		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2";
-	const char *sql_by_id = POOL_COLS
-		" FROM pbr.settlement WHERE contract_id = $1 AND statement_id = $2";
-	PGresult *res;
-	struct pbr_sums t;
-	int rc = 0;
+	struct pbr_pooled p;
+	bool found;
+	int rc = pbr_ledger_pooled(conn, s->contract_id, period, by_id, &p, &found);
 
-	if (by_id)
-		params[1] = by_id;
-	res = pbr_db_query(conn, "reading the statements of the year",
-			   by_id ? sql_by_id : sql_in_force, 2, params);
-	if (res == NULL)
-		return pbr_db_failure_code(conn);
-	if (PQntuples(res) != 1) {
-		rc = pbr_error(EX_DATAERR,
-			       "the %d annual reconciliation of contract %s needs the statement of period %s, which has none in force; settle period %s first",
-			       r->year, s->contract_id, period, period);
-		goto cleanup;
-	}
-	memset(&t, 0, sizeof t);
-	t.n = int_value(res, 0, 1);
-	t.W = int_value(res, 0, 2);
-	t.Eb = int_value(res, 0, 3);
-	t.Ab = int_value(res, 0, 4);
-	t.Ef = int_value(res, 0, 5);
-	t.Af = int_value(res, 0, 6);
-	if (PQgetisnull(res, 0, 8) ||
-	    pbr_i128_parse(PQgetvalue(res, 0, 8), &t.V) != 0 || t.V < 0) {
-		rc = pbr_error(EX_DATAERR,
-			       "statement %s, pooled in the %d annual reconciliation of contract %s, has no BinaryVariance (issued before SPEC 5a); restate period %s first",
-			       PQgetvalue(res, 0, 0), r->year, s->contract_id, period);
-		goto cleanup;
-	}
-	if (pbr_sums_merge(&r->sums, &t) != 0) {
-		rc = pbr_error(EX_DATAERR, "pooled sums of %d overflow", r->year);
-		goto cleanup;
-	}
-	if (__builtin_add_overflow(r->previously_paid, int_value(res, 0, 7),
-				   &r->previously_paid)) {
-		rc = pbr_error(EX_DATAERR, "amounts paid in %d overflow", r->year);
-		goto cleanup;
-	}
+	if (rc != 0)
+		return rc;
+	if (!found)
+		return pbr_error(EX_DATAERR,
+				 "the %d annual reconciliation of contract %s needs the statement of period %s, which has none in force; settle period %s first",
+				 r->year, s->contract_id, period, period);
+	if (!p.has_variance)
+		return pbr_error(EX_DATAERR,
+				 "statement %s, pooled in the %d annual reconciliation of contract %s, has no BinaryVariance (issued before SPEC 5a); restate period %s first",
+				 p.statement_id, r->year, s->contract_id, period);
+	if (pbr_sums_merge(&r->sums, &p.sums) != 0)
+		return pbr_error(EX_DATAERR, "pooled sums of %d overflow", r->year);
+	if (__builtin_add_overflow(r->previously_paid, p.total, &r->previously_paid))
+		return pbr_error(EX_DATAERR, "amounts paid in %d overflow", r->year);
 	if (r->basis[0])
 		strncat(r->basis, ",", sizeof r->basis - strlen(r->basis) - 1);
-	strncat(r->basis, PQgetvalue(res, 0, 0), sizeof r->basis - strlen(r->basis) - 1);
+	strncat(r->basis, p.statement_id, sizeof r->basis - strlen(r->basis) - 1);
 	r->cohorts++;
-cleanup:
-	PQclear(res);
-	return rc;
+	return 0;
 }
 
 /* SPEC 6 and 11: with contract terms for the year, the December monthly

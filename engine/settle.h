@@ -46,11 +46,6 @@ struct pbr_settle_opts {
 int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	       const struct pbr_settle_opts *opts, struct pbr_statement *s);
 
-/* "BAD_PREDICTION=0<sep>BAD_OUTCOME=2<sep>..." from counts indexed by
- * enum pbr_status, the six reject codes in SPEC order. */
-void pbr_format_reject_counts(const int64_t *counts, const char *sep,
-			      char *buf, size_t size);
-
 /* The contracts whose cohort range holds cohort quarter `cohort`, sorted
  * bytewise; *ids is a malloc'd array of malloc'd strings.  Returns 0 or a
  * sysexits code. */
