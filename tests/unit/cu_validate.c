@@ -745,7 +745,26 @@ static void rejects_large_counts(void)
 				      10000));
 }
 
+/* The reject counts as the console, the ledger and messages write them:
+ * the six codes in SPEC 4's order, accepted rows left out. */
+static void reject_counts_formatted(void)
+{
+	const int64_t counts[PBR_NSTATUS] = { 500, 1, 0, 2, 0, 0, 3 };
+	char buf[160], small[20];
+
+	pbr_format_reject_counts(counts, ",", buf, sizeof buf);
+	CHECK_STR(buf, "BAD_PREDICTION=1,BAD_OUTCOME=0,UNKNOWN_NEED=2,"
+		  "PCC_OUTSIDE_CPA=0,WRONG_QUARTER=0,DUPLICATE=3");
+	pbr_format_reject_counts(counts, ", ", buf, sizeof buf);
+	CHECK_STR(buf, "BAD_PREDICTION=1, BAD_OUTCOME=0, UNKNOWN_NEED=2, "
+		  "PCC_OUTSIDE_CPA=0, WRONG_QUARTER=0, DUPLICATE=3");
+	/* a short buffer is cut, NUL-terminated, never overrun */
+	pbr_format_reject_counts(counts, ",", small, sizeof small);
+	CHECK_STR(small, "BAD_PREDICTION=1,BA");
+}
+
 static const struct cu_test validate_tests[] = {
+	T_ENTRY(reject_counts_formatted),
 	T_ENTRY(validate_accepted_fills_member),
 	T_ENTRY(validate_p_minus_one),
 	T_ENTRY(validate_p_zero),
