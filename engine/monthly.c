@@ -892,7 +892,11 @@ int pbr_monthly_rebuild(PGconn *conn, xmlDocPtr doc, bool has_superseded,
 		if (has_superseded) {
 			m.has_previous = true;
 			m.previous_period_due = superseded_period_due;
-			m.amount_due = m.period_due - superseded_period_due;
+			if (pbr_amount_due(m.period_due, true, superseded_period_due, 0,
+					   &m.amount_due) != 0) {
+				rc = pbr_error(EX_DATAERR, "amount due of %s overflows", m.contract_id);
+				goto cleanup;
+			}
 		}
 	}
 	if (pbr_monthly_xml(&m, xml, len) != 0)
