@@ -24,7 +24,7 @@ case $BUILD in
 esac
 OUT=$BUILD/fuzz
 CLANG=${CLANG:-clang}
-ALL_TARGETS="fuzz_copytext fuzz_needs fuzz_period fuzz_validate fuzz_tariff fuzz_statement"
+ALL_TARGETS="fuzz_copytext fuzz_needs fuzz_period fuzz_validate fuzz_tariff fuzz_statement fuzz_import"
 
 mode=(-max_total_time=60)
 what="60 s"
@@ -80,6 +80,7 @@ PKGS="libpq libxml-2.0 libxslt libexslt xmlsec1-openssl libcrypto"
 sources() {
 	case $1 in
 	fuzz_tariff) printf '%s' "$PURE $SRCDIR/engine/tariff_file.c" ;;
+	fuzz_import) printf '%s' "$PURE $SRCDIR/engine/import_csv.c" ;;
 	fuzz_statement)
 		for f in "$SRCDIR"/engine/*.c; do
 			[ "$(basename "$f")" = main.c ] || printf '%s ' "$f"
