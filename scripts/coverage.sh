@@ -17,7 +17,7 @@ COV=${1:-build/cov}
 [ "$#" -gt 0 ] && shift
 mkdir -p "$COV"
 COV=$(cd "$COV" && pwd)
-FLAGS="-O0 -g --coverage"
+FLAGS="-O0 -g --coverage -fprofile-update=atomic"
 
 command -v gcovr >/dev/null 2>&1 || {
 	echo "coverage: gcovr is not installed (make deps)" >&2
@@ -43,7 +43,7 @@ status=0
 tests/integration/run.sh "$COV" "$@" || status=1
 
 mkdir -p "$COV/coverage"
-gcovr -r "$SRC" --filter 'engine/' --exclude-unreachable-branches \
+gcovr -r "$SRC" --filter 'engine/' --exclude-unreachable-branches --gcov-ignore-parse-errors \
 	--json-summary "$COV/coverage/summary.json" \
 	--html-details "$COV/coverage/index.html" "$COV" >/dev/null || exit 2
 python3 - "$COV/coverage/summary.json" <<'EOF'
