@@ -735,14 +735,8 @@ static void header_xml(struct pbr_xw *w, const struct pbr_monthly *m)
 	pbr_xw_end(w);
 	terms_xml(w, m);
 	pbr_xw_text(w, "EngineVersion", PBR_VERSION);
-	pbr_xw_start(w, "InputDigest");
-	pbr_xw_attr(w, "algorithm", "SHA-256");
-	pbr_xw_content(w, m->input_digest);
-	pbr_xw_end(w);
-	pbr_xw_start(w, "AnnexDigest");
-	pbr_xw_attr(w, "algorithm", "SHA-256");
-	pbr_xw_content(w, m->annex_digest);
-	pbr_xw_end(w);
+	pbr_xw_digest(w, "InputDigest", m->input_digest);
+	pbr_xw_digest(w, "AnnexDigest", m->annex_digest);
 	pbr_xw_num(w, "RunId", m->run_id);
 	pbr_xw_text(w, "CreatedAt", m->created_at);
 	pbr_xw_end(w);

@@ -86,14 +86,8 @@ static void header(struct pbr_xw *w, const struct pbr_statement *s)
 	}
 	pbr_xw_end(w);
 	pbr_xw_text(w, "EngineVersion", PBR_VERSION);
-	pbr_xw_start(w, "InputDigest");
-	pbr_xw_attr(w, "algorithm", "SHA-256");
-	pbr_xw_content(w, s->input_digest);
-	pbr_xw_end(w);
-	pbr_xw_start(w, "AnnexDigest");
-	pbr_xw_attr(w, "algorithm", "SHA-256");
-	pbr_xw_content(w, s->annex_digest);
-	pbr_xw_end(w);
+	pbr_xw_digest(w, "InputDigest", s->input_digest);
+	pbr_xw_digest(w, "AnnexDigest", s->annex_digest);
 	pbr_xw_num(w, "RunId", s->run_id);
 	pbr_xw_text(w, "CreatedAt", s->created_at);
 	pbr_xw_end(w);

@@ -118,3 +118,11 @@ void pbr_xw_flag(struct pbr_xw *w, const char *name, bool v)
 {
 	pbr_xw_text(w, name, v ? "true" : "false");
 }
+
+void pbr_xw_digest(struct pbr_xw *w, const char *name, const char *hex)
+{
+	pbr_xw_start(w, name);
+	pbr_xw_attr(w, "algorithm", "SHA-256");
+	pbr_xw_content(w, hex);
+	pbr_xw_end(w);
+}

@@ -41,5 +41,8 @@ void pbr_xw_text(struct pbr_xw *w, const char *name, const char *value);
 void pbr_xw_num(struct pbr_xw *w, const char *name, int64_t v);
 void pbr_xw_num128(struct pbr_xw *w, const char *name, __int128 v);
 void pbr_xw_flag(struct pbr_xw *w, const char *name, bool v);
+/* <name algorithm="SHA-256">hex</name>: a statement's InputDigest and
+ * AnnexDigest, PbR and monthly alike (SPEC 8, 11.5). */
+void pbr_xw_digest(struct pbr_xw *w, const char *name, const char *hex);
 
 #endif
