@@ -15,15 +15,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* One line on stderr: the program, a label ("" or "warning: "), the text. */
+static void say(const char *label, const char *fmt, va_list ap)
+{
+	fputs(PBR_PROGRAM ": ", stderr);
+	fputs(label, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int pbr_error(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PBR_PROGRAM ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return code;
 }
 
@@ -31,22 +38,18 @@ void pbr_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PBR_PROGRAM ": warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void pbr_note(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PBR_PROGRAM ": note: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("note: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static int console_utf8;
