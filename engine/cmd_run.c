@@ -67,7 +67,7 @@ static int select_contracts(PGconn *conn, const struct pbr_run_opts *o,
 
 	if (rc != 0 || *n > 0)
 		return rc;
-	pbr_quarter_format(o->period - 7, cohort);
+	pbr_quarter_format(pbr_cohort_of_period(o->period), cohort);
 	pbr_note("no contract covers cohort %s (period %s); nothing to settle",
 		 cohort, o->period_text);
 	return 0;
@@ -80,14 +80,15 @@ static int select_contracts(PGconn *conn, const struct pbr_run_opts *o,
  * (SPEC 11). */
 static int lock(PGconn *conn, const struct pbr_run_opts *o, const char *id)
 {
-	int cohort = o->period - 7;
-	int first = cohort % 4 == 3 ? o->period - 3 : o->period;
+	int cohort = pbr_cohort_of_period(o->period);
+	int first = pbr_is_q4(cohort) ? o->period - 3 : o->period;
 	int rc = 0;
 
 	for (int p = first; p <= o->period && rc == 0; p++)
 		rc = pbr_ledger_lock(conn, false, id, p, o->no_wait);
-	if (rc == 0 && cohort % 4 == 3)
-		rc = pbr_ledger_lock(conn, true, id, cohort / 4 * 12 + 11, o->no_wait);
+	if (rc == 0 && pbr_is_q4(cohort))
+		rc = pbr_ledger_lock(conn, true, id, pbr_december_of_year(cohort),
+				     o->no_wait);
 	return rc;
 }
 

@@ -26,6 +26,16 @@ bool pbr_is_q4(int quarter)
 	return quarter % 4 == 3;
 }
 
+int pbr_q4_of_year(int quarter)
+{
+	return quarter - quarter % 4 + 3;
+}
+
+int pbr_december_of_year(int quarter)
+{
+	return quarter / 4 * 12 + 11;
+}
+
 int pbr_quarter_parse(const char *s, int *out)
 {
 	int year = 0;

@@ -30,6 +30,11 @@ int pbr_cohort_of_period(int period);
 int pbr_period_of_cohort(int cohort);
 /* A Q4 cohort is settled with the annual reconciliation (SPEC 6). */
 bool pbr_is_q4(int quarter);
+/* The Q4 of a quarter's year, whose cohort's period reconciles the year. */
+int pbr_q4_of_year(int quarter);
+/* The December month (year*12 + 11, as fee.h counts months) of a quarter's
+ * year: its monthly statement caps the year's reconciliation (SPEC 11). */
+int pbr_december_of_year(int quarter);
 
 /* Parses "YYYYQn" (year 1000..9999, n 1..4) into year*4 + n-1.
  * Returns 0, or -1 when s is not exactly of that form. */

@@ -221,11 +221,11 @@ static int note_pooled(PGconn *conn, const struct pbr_statement *s, int period)
 	char q4[8], prefix[PBR_ID_MAX + 16];
 	const char *params[4];
 	PGresult *res;
-	int cohort = period - 7;
+	int cohort = pbr_cohort_of_period(period);
 
-	if (cohort % 4 == 3)
+	if (pbr_is_q4(cohort))
 		return 0;
-	pbr_quarter_format(cohort - cohort % 4 + 3 + 7, q4);
+	pbr_quarter_format(pbr_period_of_cohort(pbr_q4_of_year(cohort)), q4);
 	snprintf(prefix, sizeof prefix, "%s-%s-", s->contract_id, s->period);
 	params[0] = s->contract_id;
 	params[1] = q4;

@@ -395,6 +395,14 @@ static void settlement_lag(void)
 	CHECK_TRUE(pbr_is_q4(2024 * 4 + 3));
 	CHECK_FALSE(pbr_is_q4(2024 * 4 + 2));
 	CHECK_FALSE(pbr_is_q4(2025 * 4));
+	/* the year's Q4 of 2024Q2 is 2024Q4 (= 2024*4 + 3); of 2024Q4 itself */
+	CHECK_I64(pbr_q4_of_year(2024 * 4 + 1), 2024 * 4 + 3);
+	CHECK_I64(pbr_q4_of_year(2024 * 4 + 3), 2024 * 4 + 3);
+	CHECK_I64(pbr_q4_of_year(2025 * 4), 2025 * 4 + 3);
+	/* December 2024 is month 2024*12 + 11 (fee.h), from any 2024 quarter */
+	CHECK_I64(pbr_december_of_year(2024 * 4), 2024 * 12 + 11);
+	CHECK_I64(pbr_december_of_year(2024 * 4 + 3), 2024 * 12 + 11);
+	CHECK_I64(pbr_december_of_year(2023 * 4 + 3), 2023 * 12 + 11);
 }
 
 /* true_up = entitlement - (previously paid + Q4 T): 10 - (3 + 4) = 3;
