@@ -2,7 +2,7 @@
 # 610_monthly_figures: run --month on the hand-made terms of
 # tests/data/monthly_ref.sql; every figure of SPEC 11.3 is worked by hand
 # below and checked in the MonthlyStatement, its annex, the ledger, and by
-# the SQL reference (tests/data/monthly_ref_calc.sql), an independent
+# the SQL reference (tests/integration/reference.sql), an independent
 # second computation; the input digest is recomputed with psql | sha256sum.
 set -u
 # shellcheck source=tests/integration/lib.sh
@@ -13,8 +13,24 @@ mx() { xp "$1" "/MonthlyStatement/$2"; }
 assert_m() { assert_eq "$3" "$(mx "$1" "$2")" "$(basename "$1") $2"; }
 valid_monthly() { xmllint --noout --schema "$MXSD" "$1" >/dev/null 2>&1; }
 ledger() { q "SELECT count(*) FROM pbr.settlement"; }
-# ref CONTRACT MONTH: the SQL reference's figures, one line
-ref() { sql -v contract="$1" -v month="$2" -f "$DATA/monthly_ref_calc.sql"; }
+# ref CONTRACT MONTH PATH...: the SQL reference's value of each path of
+# CONTRACT's MonthlyStatement for MONTH, joined by '|' (empty if missing)
+ref() {
+	local contract=$1 month=$2
+	shift 2
+	psql -X -At -F'|' -v month="$month" -f "$SRCDIR/tests/integration/reference.sql" |
+		awk -F'|' -v c="$contract" -v want="$*" '
+			BEGIN { n = split(want, p, " ") }
+			$1 == c { v[$2] = $3 }
+			END { for (i = 1; i <= n; i++) printf "%s%s", v[p[i]], i < n ? "|" : "\n" }'
+}
+# the figures of the monthly lines below (count:P is how many P there are:
+# a reconciliation in December only), and of the December reconciliation
+FIG=(Summary/PeriodDuePence FeeForService/FfsPence ServiceCredits/CreditPence
+	AdvancePence count:VolumeReconciliation Volumes/MonthVolumeMilli)
+RECON=(Summary/PeriodDuePence VolumeReconciliation/AdjustmentPence
+	VolumeReconciliation/FfsYearPence VolumeReconciliation/PbrPotPence
+	VolumeReconciliation/Position)
 
 migrate
 sql_file "$DATA/basic_ref.sql"
@@ -196,7 +212,7 @@ assert_eq 'W,2025-03,K3,,,,,,,WAIVED,,1000,"PCC board, 2 April 2025","provider f
 assert_eq "$(sha256sum <"$A" | cut -d' ' -f1)" "$(mx "$X" Header/AnnexDigest)" "AnnexDigest is the annex's SHA-256"
 assert_eq 82000 "$(awk -F, '$1 == "V" { s += $6 } END { print s }' "$A")" "annex volumes add up to MonthVolumeMilli"
 assert_eq 4500 "$(awk -F, '$1 == "K" { s += $11 } END { print s }' "$A")" "annex credits add up to AccruedPence"
-assert_eq "91500|95000|4500|1000|0|82000" "$(ref NORTH 2025-03)" "SQL reference agrees on March"
+assert_eq "91500|95000|4500|1000|0|82000" "$(ref NORTH 2025-03 "${FIG[@]}")" "SQL reference agrees on March"
 
 # ---- April: exactly at the cap; May: one over, a waiver of a MET KPI -------------
 assert_exit 0 "$PBR" run --month 2025-04 --contract NORTH --out "$OUT" --unsigned
@@ -211,7 +227,7 @@ assert_m "$X" ServiceCredits/CapPence 9500
 assert_m "$X" ServiceCredits/CreditPence 9500
 assert_m "$X" ServiceCredits/CapCutPence 0
 assert_m "$X" Summary/PeriodDuePence 86500
-assert_eq "86500|95000|9500|1000|0|50000" "$(ref NORTH 2025-04)" "SQL reference agrees on April"
+assert_eq "86500|95000|9500|1000|0|50000" "$(ref NORTH 2025-04 "${FIG[@]}")" "SQL reference agrees on April"
 assert_exit 0 "$PBR" run --month 2025-05 --contract NORTH --out "$OUT" --unsigned
 X=$OUT/NORTH-2025-05-1.xml
 assert_m "$X" "ServiceCredits/Kpi[@code='K3']/Status" NOT_REPORTED
@@ -224,7 +240,7 @@ assert_m "$X" ServiceCredits/CapCutPence 1000
 assert_m "$X" Summary/PeriodDuePence 86500
 assert_eq "W,2025-05,K4,,,,,,,MET,,0,finance,waived in error" "$(tail -1 "$OUT/NORTH-2025-05-1-annex.csv")" \
 	"annex: the waiver of a MET KPI is read and shown, and waives nothing"
-assert_eq "86500|95000|9500|1000|0|60000" "$(ref NORTH 2025-05)" "SQL reference agrees on May"
+assert_eq "86500|95000|9500|1000|0|60000" "$(ref NORTH 2025-05 "${FIG[@]}")" "SQL reference agrees on May"
 
 # ---- SOUTH: the twelve instalments sum exactly to A' ------------------------------
 for m in 01 02 04 05 06 07 08 09 10 11 12; do
@@ -268,8 +284,8 @@ assert_eq "-104880|1035120|1500000|464880" "$(q "SELECT adjustment_pence || '|' 
 	"ledger: December's year-end figures"
 assert_eq 716000 "$(awk -F, '$1 == "V" { s += $6 } END { print s }' "$OUT/NORTH-2025-12-1-annex.csv")" \
 	"December annex: the year's volume rows add up to ActualMilli"
-assert_eq "-8880|95000|0|1000|-104880|44000" "$(ref NORTH 2025-12)" "SQL reference agrees on December"
-assert_eq "-8880|1035120|464880|BELOW" "$(sql -v contract=NORTH -v month=2025-12 -v part=recon -f "$DATA/monthly_ref_calc.sql")" \
+assert_eq "-8880|95000|0|1000|1|44000" "$(ref NORTH 2025-12 "${FIG[@]}")" "SQL reference agrees on December"
+assert_eq "-8880|-104880|1035120|464880|BELOW" "$(ref NORTH 2025-12 "${RECON[@]}")" \
 	"SQL reference agrees on the reconciliation"
 
 # ---- history and verify -------------------------------------------------------------
