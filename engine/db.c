@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *pbr_conninfo;
@@ -107,4 +108,73 @@ int pbr_db_failure_code(PGconn *conn)
 {
 	return (conn == NULL || PQstatus(conn) != CONNECTION_OK) ?
 		       EX_UNAVAILABLE : EX_SOFTWARE;
+}
+
+void pbr_free_ids(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The given ids, sorted, each once. */
+static int given_ids(char *const *given, size_t ngiven, char ***ids, size_t *n)
+{
+	*ids = calloc(ngiven, sizeof **ids);
+	if (*ids == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	for (size_t i = 0; i < ngiven; i++) {
+		(*ids)[i] = strdup(given[i]);
+		if ((*ids)[i] == NULL) {
+			*n = i;
+			return pbr_error(EX_OSERR, "out of memory");
+		}
+	}
+	qsort(*ids, ngiven, sizeof **ids, id_cmp);
+	for (size_t i = 0; i < ngiven; i++) {
+		if (*n > 0 && strcmp((*ids)[*n - 1], (*ids)[i]) == 0) {
+			free((*ids)[i]);
+			continue;
+		}
+		(*ids)[(*n)++] = (*ids)[i];
+	}
+	return 0;
+}
+
+int pbr_db_select_ids(PGconn *conn, char *const *given, size_t ngiven,
+		      const char *what, const char *sql, const char *param,
+		      char ***ids, size_t *n)
+{
+	const char *params[1] = { param };
+	PGresult *res;
+	int rc = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (ngiven > 0)
+		return given_ids(given, ngiven, ids, n);
+	res = pbr_db_query(conn, what, sql, 1, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	*ids = calloc((size_t)PQntuples(res) + 1, sizeof **ids);
+	if (*ids == NULL) {
+		rc = pbr_error(EX_OSERR, "out of memory");
+		goto cleanup;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		(*ids)[i] = strdup(PQgetvalue(res, i, 0));
+		if ((*ids)[i] == NULL) {
+			rc = pbr_error(EX_OSERR, "out of memory");
+			goto cleanup;
+		}
+		(*n)++;
+	}
+cleanup:
+	PQclear(res);
+	return rc;
 }

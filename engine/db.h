@@ -29,6 +29,16 @@ PGresult *pbr_db_query(PGconn *conn, const char *what, const char *sql,
  * connection is gone, else EX_SOFTWARE (70). */
 int pbr_db_failure_code(PGconn *conn);
 
+/* The ids a run works on: the given ones (sorted bytewise, each once)
+ * when any are given, else the first column of query sql with its one
+ * parameter param (what names it in an error), in the order it returns.
+ * *ids is a malloc'd array of malloc'd strings, freed by pbr_free_ids;
+ * *n may be 0.  Returns 0 or a sysexits code after printing one line. */
+int pbr_db_select_ids(PGconn *conn, char *const *given, size_t ngiven,
+		      const char *what, const char *sql, const char *param,
+		      char ***ids, size_t *n);
+void pbr_free_ids(char **ids, size_t n);
+
 /* The server message of the last error on one line (no trailing newline). */
 const char *pbr_db_message(PGconn *conn);
 

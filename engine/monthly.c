@@ -620,64 +620,15 @@ void pbr_monthly_free(struct pbr_monthly *m)
 
 /* ---- contracts billed for a month ------------------------------------------ */
 
-static int id_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int pbr_monthly_contracts(PGconn *conn, int month, char *const *given,
 			  size_t ngiven, char ***ids, size_t *n)
 {
 	char year[16];
-	const char *params[1] = { year };
-	PGresult *res;
-	int rc = 0;
 
-	*ids = NULL;
-	*n = 0;
-	if (ngiven > 0) {
-		*ids = calloc(ngiven, sizeof **ids);
-		if (*ids == NULL)
-			return pbr_error(EX_OSERR, "out of memory");
-		for (size_t i = 0; i < ngiven; i++) {
-			(*ids)[i] = strdup(given[i]);
-			if ((*ids)[i] == NULL) {
-				*n = i;
-				return pbr_error(EX_OSERR, "out of memory");
-			}
-		}
-		qsort(*ids, ngiven, sizeof **ids, id_cmp);
-		for (size_t i = 0; i < ngiven; i++) {
-			if (*n > 0 && strcmp((*ids)[*n - 1], (*ids)[i]) == 0) {
-				free((*ids)[i]);
-				continue;
-			}
-			(*ids)[(*n)++] = (*ids)[i];
-		}
-		return 0;
-	}
 	snprintf(year, sizeof year, "%d", pbr_month_year(month));
-	res = pbr_db_query(conn, "listing the contracts billed",
+	return pbr_db_select_ids(conn, given, ngiven, "listing the contracts billed",
 		"SELECT contract_id FROM pbr.contract_year WHERE year = $1::int"
-		" ORDER BY contract_id COLLATE \"C\"", 1, params);
-	if (res == NULL)
-		return pbr_db_failure_code(conn);
-	*ids = calloc((size_t)PQntuples(res) + 1, sizeof **ids);
-	if (*ids == NULL) {
-		rc = pbr_error(EX_OSERR, "out of memory");
-		goto cleanup;
-	}
-	for (int i = 0; i < PQntuples(res); i++) {
-		(*ids)[i] = strdup(PQgetvalue(res, i, 0));
-		if ((*ids)[i] == NULL) {
-			rc = pbr_error(EX_OSERR, "out of memory");
-			goto cleanup;
-		}
-		(*n)++;
-	}
-cleanup:
-	PQclear(res);
-	return rc;
+		" ORDER BY contract_id COLLATE \"C\"", year, ids, n);
 }
 
 /* ---- XML ------------------------------------------------------------------ */

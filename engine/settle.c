@@ -680,77 +680,13 @@ int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	return period_and_amount_due(conn, cohort, opts, s);
 }
 
-int pbr_contracts_covering(PGconn *conn, int cohort, char ***ids, size_t *n)
-{
-	char q[8];
-	const char *params[2];
-	PGresult *res;
-	int rc = 0;
-
-	pbr_quarter_format(cohort, q);
-	params[0] = q;
-	params[1] = q;
-	*ids = NULL;
-	*n = 0;
-	res = pbr_db_query(conn, "listing contracts",
-		"SELECT id FROM pbr.contract WHERE first_cohort <= $1 AND last_cohort >= $2"
-		" ORDER BY id COLLATE \"C\"", 2, params);
-	if (res == NULL)
-		return pbr_db_failure_code(conn);
-	*ids = calloc((size_t)PQntuples(res) + 1, sizeof **ids);
-	if (*ids == NULL) {
-		rc = pbr_error(EX_OSERR, "out of memory");
-		goto cleanup;
-	}
-	for (int i = 0; i < PQntuples(res); i++) {
-		(*ids)[i] = strdup(PQgetvalue(res, i, 0));
-		if ((*ids)[i] == NULL) {
-			rc = pbr_error(EX_OSERR, "out of memory");
-			goto cleanup;
-		}
-		(*n)++;
-	}
-cleanup:
-	PQclear(res);
-	return rc;
-}
-
-void pbr_free_ids(char **ids, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-}
-
-static int id_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int pbr_select_contracts(PGconn *conn, int period, char *const *given,
 			 size_t ngiven, char ***ids, size_t *n)
 {
-	*ids = NULL;
-	*n = 0;
-	if (ngiven == 0)
-		return pbr_contracts_covering(conn, pbr_cohort_of_period(period), ids, n);
-	*ids = calloc(ngiven, sizeof **ids);
-	if (*ids == NULL)
-		return pbr_error(EX_OSERR, "out of memory");
-	for (size_t i = 0; i < ngiven; i++) {
-		(*ids)[i] = strdup(given[i]);
-		if ((*ids)[i] == NULL) {
-			*n = i;
-			return pbr_error(EX_OSERR, "out of memory");
-		}
-	}
-	qsort(*ids, ngiven, sizeof **ids, id_cmp);
-	for (size_t i = 0; i < ngiven; i++) {
-		if (*n > 0 && strcmp((*ids)[*n - 1], (*ids)[i]) == 0) {
-			free((*ids)[i]);
-			continue;
-		}
-		(*ids)[(*n)++] = (*ids)[i];
-	}
-	return 0;
+	char q[8];
+
+	pbr_quarter_format(pbr_cohort_of_period(period), q);
+	return pbr_db_select_ids(conn, given, ngiven, "listing contracts",
+		"SELECT id FROM pbr.contract WHERE first_cohort <= $1 AND last_cohort >= $1"
+		" ORDER BY id COLLATE \"C\"", q, ids, n);
 }

@@ -46,15 +46,10 @@ struct pbr_settle_opts {
 int pbr_settle(PGconn *conn, const char *contract_id, int period,
 	       const struct pbr_settle_opts *opts, struct pbr_statement *s);
 
-/* The contracts whose cohort range holds cohort quarter `cohort`, sorted
- * bytewise; *ids is a malloc'd array of malloc'd strings.  Returns 0 or a
- * sysexits code. */
-int pbr_contracts_covering(PGconn *conn, int cohort, char ***ids, size_t *n);
-void pbr_free_ids(char **ids, size_t n);
-
 /* The contracts to settle for a period: the given ones (sorted bytewise,
  * duplicates dropped), or when none are given every contract covering
- * cohort period-7.  *n may be 0.  Returns 0 or a sysexits code. */
+ * cohort period-7, sorted bytewise.  *n may be 0; free with pbr_free_ids
+ * (db.h).  Returns 0 or a sysexits code. */
 int pbr_select_contracts(PGconn *conn, int period, char *const *given,
 			 size_t ngiven, char ***ids, size_t *n);
 
