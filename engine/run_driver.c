@@ -491,9 +491,13 @@ static int compute_one(PGconn *conn, void *arg, size_t i)
 					 r->o->period_text, &f);
 	if (rc == 0)
 		rc = pbr_ledger_decide(&f, &it->now, r->o->dry_run, r->o->restate, &act);
-	if (rc == 0 && act == PBR_LEDGER_REISSUE)
+	if (rc == 0 && act == PBR_LEDGER_REISSUE) {
 		reissue(&f, it);
-	else if (rc == 0)
+		/* SPEC 7: the same bytes; a key cannot sign them after the fact */
+		if (r->o->key && strstr(it->xml, "http://www.w3.org/2000/09/xmldsig#") == NULL)
+			pbr_note("%s was recorded unsigned and is reissued as recorded, not signed with --sign-key",
+				 it->statement_id);
+	} else if (rc == 0)
 		rc = issue(r, &f, it);
 	if (rc == 0 && pbr_sha256_buffer(it->xml, it->xml_len, it->digest) != 0)
 		rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");

@@ -3,6 +3,8 @@
 # signed: `run` without --sign-key/--sign-cert refuses with 64, one line,
 # nothing written or recorded, unless --unsigned says it is meant.  A dry
 # run (DRAFT) needs neither; --unsigned with a key is a contradiction (64).
+# A re-run reissues the recorded bytes, signed or not, and notes when a key
+# given now leaves an unsigned statement unsigned.
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -44,4 +46,18 @@ assert_exit 0 "$PBR" run --period 2025Q4 --contract AUD2 --out "$TMP/out" \
 assert_fig "$TMP/out/AUD2-2025Q4-1.xml" Cohort/TotalPence 90000
 assert_exit 0 xmlsec1 --verify --trusted-pem "$TMP/c.pem" "$TMP/out/AUD2-2025Q4-1.xml"
 assert_eq 2 "$(ledger)" "two statements recorded"
+
+# SPEC 7: a re-run with unchanged inputs reissues the recorded bytes; a key
+# given now does not sign the statement recorded unsigned, and says so
+cp "$TMP/out/AUD-2025Q4-1.xml" "$TMP/aud-unsigned.xml"
+assert_exit 0 "$PBR" run --period 2025Q4 --contract AUD --out "$TMP/out" \
+	--sign-key "$TMP/k.pem" --sign-cert "$TMP/c.pem"
+assert_match 'AUD-2025Q4-1 was recorded unsigned and is reissued as recorded' \
+	"$(cat "$LAST_ERR")" "re-run with a key: the note says it stays unsigned"
+assert_exit 0 cmp "$TMP/aud-unsigned.xml" "$TMP/out/AUD-2025Q4-1.xml"
+assert_eq 2 "$(ledger)" "re-run: nothing new recorded"
+# and the signed one re-run --unsigned stays signed, without that note
+assert_exit 0 "$PBR" run --period 2025Q4 --contract AUD2 --out "$TMP/out" --unsigned
+assert_eq "" "$(grep 'recorded unsigned' "$LAST_ERR")" "no note for a signed statement"
+assert_exit 0 xmlsec1 --verify --trusted-pem "$TMP/c.pem" "$TMP/out/AUD2-2025Q4-1.xml"
 finish
