@@ -181,11 +181,26 @@ static xmlNodePtr add_template(xmlDocPtr doc)
 	return sig;
 }
 
+/* Signs the template sig (in its document) with the key and certificate. */
+static int sign_node(xmlNodePtr sig, const char *key_pem, const char *cert_pem)
+{
+	xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(NULL);
+	int rc = 0;
+
+	if (ctx == NULL)
+		return pbr_error(EX_SOFTWARE, "cannot create the xmlsec context");
+	ctx->signKey = signing_key(key_pem, cert_pem, &rc);
+	if (ctx->signKey != NULL && xmlSecDSigCtxSign(ctx, sig) < 0)
+		rc = pbr_error(EX_DATAERR, "signing failed: do %s and %s belong together?",
+			       key_pem, cert_pem);
+	xmlSecDSigCtxDestroy(ctx);
+	return rc;
+}
+
 int pbr_sign(const char *xml, size_t len, const char *key_pem,
 	     const char *cert_pem, char **out, size_t *out_len)
 {
 	xmlDocPtr doc = NULL;
-	xmlSecDSigCtxPtr ctx = NULL;
 	xmlNodePtr sig;
 	xmlChar *mem = NULL;
 	int size = 0, rc = 0;
@@ -198,19 +213,12 @@ int pbr_sign(const char *xml, size_t len, const char *key_pem,
 		goto cleanup;
 	}
 	sig = add_template(doc);
-	ctx = xmlSecDSigCtxCreate(NULL);
-	if (sig == NULL || ctx == NULL) {
+	if (sig == NULL) {
 		rc = pbr_error(EX_SOFTWARE, "cannot build the signature template");
 		goto cleanup;
 	}
-	ctx->signKey = signing_key(key_pem, cert_pem, &rc);
-	if (ctx->signKey == NULL)
+	if ((rc = sign_node(sig, key_pem, cert_pem)) != 0)
 		goto cleanup;
-	if (xmlSecDSigCtxSign(ctx, sig) < 0) {
-		rc = pbr_error(EX_DATAERR, "signing failed: do %s and %s belong together?",
-			       key_pem, cert_pem);
-		goto cleanup;
-	}
 	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
 	if (mem == NULL) {
 		rc = pbr_error(EX_OSERR, "out of memory");
@@ -226,8 +234,6 @@ int pbr_sign(const char *xml, size_t len, const char *key_pem,
 	*out_len = (size_t)size;
 cleanup:
 	xmlFree(mem);
-	if (ctx)
-		xmlSecDSigCtxDestroy(ctx);
 	if (doc)
 		xmlFreeDoc(doc);
 	return rc;
@@ -663,7 +669,6 @@ static int sign_object(const char *xml, size_t len, size_t at, const char *key_p
 		       const char *cert_pem, xmlBufferPtr *dump)
 {
 	xmlDocPtr doc = NULL;
-	xmlSecDSigCtxPtr ctx = NULL;
 	xmlNodePtr root, fin, obj, sig;
 	size_t n = len + sizeof counter_template - 1;
 	char *tmpl = malloc(len + sizeof counter_template);
@@ -684,25 +689,12 @@ static int sign_object(const char *xml, size_t len, size_t at, const char *key_p
 		rc = pbr_error(EX_DATAERR, "the statement's ds:Signature is not a child of its root");
 		goto cleanup;
 	}
-	ctx = xmlSecDSigCtxCreate(NULL);
-	if (ctx == NULL) {
-		rc = pbr_error(EX_SOFTWARE, "cannot create the xmlsec context");
+	if ((rc = sign_node(sig, key_pem, cert_pem)) != 0)
 		goto cleanup;
-	}
-	ctx->signKey = signing_key(key_pem, cert_pem, &rc);
-	if (ctx->signKey == NULL)
-		goto cleanup;
-	if (xmlSecDSigCtxSign(ctx, sig) < 0) {
-		rc = pbr_error(EX_DATAERR, "signing failed: do %s and %s belong together?",
-			       key_pem, cert_pem);
-		goto cleanup;
-	}
 	*dump = xmlBufferCreate();
 	if (*dump == NULL || xmlNodeDump(*dump, doc, obj, 0, 0) < 0)
 		rc = pbr_error(EX_OSERR, "out of memory");
 cleanup:
-	if (ctx)
-		xmlSecDSigCtxDestroy(ctx);
 	if (doc)
 		xmlFreeDoc(doc);
 	free(tmpl);
