@@ -75,6 +75,14 @@ refuse 64 "the year must be four digits" --contract-year OV 20245 --format csv -
 refuse 64 "the contract must match" --contract-year "OV OV" 2024 --format csv --out "$E"
 refuse 64 "--index reads a directory; '$X' is extra" --index "$OUT" "$X" --out "$E"
 refuse 64 "--index and --pcc are separate reports" --index "$OUT" --from 2025Q4 --out "$E"
+refuse 64 "--index and --pcc are separate reports" --index "$OUT" --to 2025Q4 --out "$E"
+refuse 64 "--index and --pcc are separate reports" --index "$OUT" --pcc OA --out "$E"
+refuse 64 "--contract-year ID YEAR is a report of its own" --contract-year OV 2024 --from 2025Q4 --format csv --out "$E"
+refuse 64 "--contract-year ID YEAR is a report of its own" --contract-year OV 2024 --to 2025Q4 --format csv --out "$E"
+refuse 64 "--pcc, --from and --to go together" --to 2025Q4 --format csv --out "$E"
+refuse 64 "--pcc must be 1 to 32 letters, digits, '_' or '-'" --pcc "O.A" --from 2025Q4 --to 2025Q4 --format csv --out "$E"
+# every character --pcc allows, in an area that does not exist: 65, from the database
+refuse 65 "no PCC area 'az-09_AZ' in pbr.pcc_area" --pcc az-09_AZ --from 2025Q4 --to 2025Q4 --format csv --out "$E"
 refuse 64 "--cert is for a statement or --index, not the PCC view" --pcc OA --from 2025Q4 --to 2025Q4 --cert "$C" --format csv --out "$E"
 refuse 64 "the PCC view reads the ledger; '$X' is extra" --pcc OA --from 2025Q4 --to 2025Q4 "$X" --format csv --out "$E"
 refuse 64 "--pcc must be 1 to 32 letters" --pcc "$(printf 'A%.0s' $(seq 33))" --from 2025Q4 --to 2025Q4 --format csv --out "$E"
@@ -210,8 +218,9 @@ sheet() { # BODY: a text stylesheet whose root template is BODY
 # a stylesheet may read no file (security preferences forbid it)
 sheet '<xsl:value-of select="document('"'/etc/hostname'"')"/>'
 PBR_DATADIR=$D refuse 70 "$X: transformation by $D/reports/statement-csv.xsl failed: .*read for /etc/hostname refused" "$X" --format csv --out "$E"
-sheet '<xsl:message terminate="yes">refused: <xsl:value-of select="//s:StatementId"/></xsl:message>'
-PBR_DATADIR=$D refuse 65 "report: $X: refused: OV-2025Q4-1" "$X" --format csv --out "$E"
+# the stylesheet's own message, on one line without its trailing blanks
+sheet '<xsl:message terminate="yes">refused: <xsl:value-of select="//s:StatementId"/>  &#9; </xsl:message>'
+PBR_DATADIR=$D refuse 65 "report: $X: refused: OV-2025Q4-1$" "$X" --format csv --out "$E"
 # an empty result is an empty file, not a failure
 sheet ''
 PBR_DATADIR=$D assert_exit 0 "$PBR" report "$X" --format csv --out "$TMP/empty.csv"

@@ -128,6 +128,10 @@ assert_exit 65 "$PBR" report --contract-year TOPUP 2023 --format html --out "$TM
 assert_match "contract TOPUP has no contract year 2023" "$(cat "$LAST_ERR")" "a year without terms"
 assert_exit 69 env PGHOST=/nonexistent PGPORT=1 "$PBR" report --contract-year TOPUP 2024 --format csv --out "$TMP/e.csv"
 assert_one_line "$LAST_ERR" "no database"
+# a data directory whose stylesheet's name does not fit a path
+PBR_DATADIR=$TMP/$(printf 'd%.0s' $(seq 4100)) assert_exit 70 "$PBR" report --contract-year TOPUP 2024 --format csv --out "$TMP/e.csv"
+assert_one_line "$LAST_ERR" "PBR_DATADIR too long"
+assert_match "report: data directory path too long" "$(cat "$LAST_ERR")" "PBR_DATADIR too long: the message"
 assert_true "nothing written on errors" test ! -e "$TMP/e.csv"
 
 finish
