@@ -4,6 +4,7 @@
  * FfsYear, the PbR pot and the advance netted in PbR statements.  No I/O.
  */
 #include "fee.h"
+#include "core.h"
 
 #include <string.h>
 
@@ -91,10 +92,11 @@ int pbr_round_signed(__int128 a, __int128 b, int64_t *out)
 int pbr_fee_discounted(const struct pbr_fee_terms *t, int64_t *discount,
 		       int64_t *discounted)
 {
-	if (pbr_fee_terms_ok(t) != 0 ||
-	    pbr_round_signed((__int128)t->annual_price_pence * t->learning_curve_ppm,
-			     PPM, discount) != 0)
+	if (pbr_fee_terms_ok(t) != 0)
 		return -1;
+	/* A <= 10^12 and the curve <= 10^6 (SPEC 11.1): the discount <= A */
+	*discount = (int64_t)pbr_round_div((__int128)t->annual_price_pence *
+					   t->learning_curve_ppm, PPM);
 	*discounted = t->annual_price_pence - *discount;
 	return 0;
 }

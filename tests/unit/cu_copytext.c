@@ -179,6 +179,32 @@ static void test_split_escapes(void)
 	CHECK_STR(f[0], "ab\\");
 }
 
+/* hexval's every class of byte, and the escapes' end-of-line edges */
+static void test_split_escape_edges(void)
+{
+	char buf[64], *f[4];
+	size_t l[4];
+
+	/* \x then: '/' (below '0'), ':' (between '9' and 'A'), 'G' (past 'F'),
+	 * 'g' (past 'f'): none is a hex digit, so each \x is a plain x */
+	CHECK_I64(split(buf, "\\x/\\x:\\xG\\xg", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "x/x:xGxg");
+	/* upper-case hex digits; one digit then the end of the line */
+	CHECK_I64(split(buf, "\\xFf\\xA", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "\xff\x0a");
+	CHECK_I64(l[0], 2);
+	/* \x at the very end: a plain x */
+	CHECK_I64(split(buf, "a\\x", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "ax");
+	/* octal stops at a non-octal digit ('8', '/') and at the line's end */
+	CHECK_I64(split(buf, "\\18\\2/\\3", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "\0018\002/\003");
+	CHECK_I64(l[0], 5);
+	/* \8 and \/ are not escapes of anything: the byte itself */
+	CHECK_I64(split(buf, "\\8\\/", 0, 1, f, l), 0);
+	CHECK_STR(f[0], "8/");
+}
+
 static void test_split_refused(void)
 {
 	char buf[64], *f[4];
@@ -202,6 +228,7 @@ static const struct cu_test copytext_tests[] = {
 	T_ENTRY(test_line_cmp_random),
 	T_ENTRY(test_split_plain_and_null),
 	T_ENTRY(test_split_escapes),
+	T_ENTRY(test_split_escape_edges),
 	T_ENTRY(test_split_refused),
 	T_END
 };

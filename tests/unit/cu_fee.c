@@ -6,6 +6,7 @@
 
 #include "fee.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* The terms most tests use:
@@ -51,7 +52,11 @@ static void month_parse_refuses(void)
 {
 	const char *const bad[] = { "2025-00", "2025-13", "2025-1", "2025-001",
 				    "0999-12", "2025/01", "2025-1a", "", "2025Q1",
-				    " 2025-01", "2025-01 ", "2025-20" };
+				    " 2025-01", "2025-01 ", "2025-20",
+				    /* each position below '0' and above '9' */
+				    "/025-01", ":025-01", "2/25-01", "2:25-01",
+				    "20/5-01", "20:5-01", "202/-01", "202:-01",
+				    "2025-/1", "2025-:1", "2025-0/", "2025-0:" };
 	int m = 7;
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -181,6 +186,45 @@ static void instalments_sum_to_price(void)
 
 /* ---- returns ------------------------------------------------------------ */
 
+/* SPEC 11.1's ranges of every term: each field one step outside either
+ * end is refused, the ends themselves are accepted */
+static void terms_ranges(void)
+{
+	struct {
+		size_t off;
+		int64_t lo, hi;
+	} f[] = {
+		{ offsetof(struct pbr_fee_terms, annual_price_pence), 0, 1000000000000LL },
+		{ offsetof(struct pbr_fee_terms, learning_curve_ppm), 0, 1000000 },
+		{ offsetof(struct pbr_fee_terms, predicted_volume_milli), 1, 1000000000000LL },
+		{ offsetof(struct pbr_fee_terms, band_low_ppm), 0, 1000000 },
+		{ offsetof(struct pbr_fee_terms, band_high_ppm), 0, 10000000 },
+		{ offsetof(struct pbr_fee_terms, adjust_below_ppm), 0, 1000000 },
+		{ offsetof(struct pbr_fee_terms, adjust_above_ppm), 0, 1000000 },
+		{ offsetof(struct pbr_fee_terms, credit_cap_ppm), 0, 1000000 },
+		{ offsetof(struct pbr_fee_terms, advance_pence_per_month), 0, INT64_MAX },
+		{ offsetof(struct pbr_fee_terms, map_pence), 0, INT64_MAX },
+	};
+	struct pbr_fee_terms good = terms();
+
+	CHECK_I64(pbr_fee_terms_ok(&good), 0);
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		struct pbr_fee_terms t = terms();
+		int64_t *v = (int64_t *)((char *)&t + f[i].off);
+
+		*v = f[i].lo;
+		CHECK_I64(pbr_fee_terms_ok(&t), 0);
+		*v = f[i].hi;
+		CHECK_I64(pbr_fee_terms_ok(&t), 0);
+		*v = f[i].lo - 1;
+		CHECK_I64(pbr_fee_terms_ok(&t), -1);
+		if (f[i].hi < INT64_MAX) {
+			*v = f[i].hi + 1;
+			CHECK_I64(pbr_fee_terms_ok(&t), -1);
+		}
+	}
+}
+
 static void volume_cases_bounds(void)
 {
 	CHECK_TRUE(pbr_volume_cases_ok(true, 0));
@@ -217,6 +261,10 @@ static void volume_sum(void)
 	s = INT64_MAX - 5;
 	CHECK_I64(pbr_volume_add(&s, 1, 6), -1);
 	CHECK_I64(s, INT64_MAX - 5);          /* unchanged */
+	/* the product itself past 64 bits: 2^62 * 2 */
+	s = 0;
+	CHECK_I64(pbr_volume_add(&s, (int64_t)1 << 62, 2), -1);
+	CHECK_I64(s, 0);
 }
 
 /* ---- KPIs and credits ---------------------------------------------------- */
@@ -248,6 +296,8 @@ static void kpi_status_missing_and_waived(void)
 	CHECK_STR(pbr_kpi_status_name(PBR_KPI_BREACHED), "BREACHED");
 	CHECK_STR(pbr_kpi_status_name(PBR_KPI_NOT_REPORTED), "NOT_REPORTED");
 	CHECK_STR(pbr_kpi_status_name(PBR_KPI_WAIVED), "WAIVED");
+	/* a value of no status (a corrupted enum) is named, not read past */
+	CHECK_STR(pbr_kpi_status_name((enum pbr_kpi_status)99), "?");
 }
 
 static void kpi_accrual(void)
@@ -324,6 +374,8 @@ static void credits_overflow(void)
 	CHECK_I64(pbr_credits_add(&c, 1), -1);
 	CHECK_I64(pbr_credits_add(&c, -1), -1);
 	CHECK_I64(pbr_credits_start(&c, 95000, 1000001), -1);
+	CHECK_I64(pbr_credits_start(&c, 95000, -1), -1);
+	CHECK_I64(pbr_credits_start(&c, -1, 100000), -1);	/* negative Ffs */
 }
 
 /* ---- the year-end volume reconciliation --------------------------------- */
@@ -476,6 +528,26 @@ static void recon_overflow(void)
 	/* negative volume or A' refused */
 	CHECK_I64(pbr_fee_reconcile(&t, 1, -1, &r), -1);
 	CHECK_I64(pbr_fee_reconcile(&t, -1, 1, &r), -1);
+	/* A' * (v - hi) itself past 128 bits: A' = 2^63 - 1, Vp 1, Va 2^63 - 1
+	 * so v - hi ~ 9.2 * 10^24 ~ 2^83: the product ~ 2^146 */
+	t.predicted_volume_milli = 1;
+	CHECK_I64(pbr_fee_reconcile(&t, INT64_MAX, INT64_MAX, &r), -1);
+	/* terms out of range are refused before anything is computed */
+	t = terms();
+	t.band_low_ppm = 1000001;
+	CHECK_I64(pbr_fee_reconcile(&t, 1140000, 1000000, &r), -1);
+	CHECK_STR(pbr_position_name((enum pbr_position)99), "?");
+	/* FfsYear = A' + adjustment past 64 bits: Vp 1 milli, no band above,
+	 * adjust 100 %; Va 2 milli: v - hi = 10^6, den 10^12, so the
+	 * adjustment is A' itself; A' = 2^62 twice is 2^63 */
+	t = terms();
+	t.predicted_volume_milli = 1;
+	t.band_high_ppm = 0;
+	t.adjust_above_ppm = 1000000;
+	CHECK_I64(pbr_fee_reconcile(&t, (int64_t)1 << 62, 2, &r), -1);
+	CHECK_I64(pbr_fee_reconcile(&t, ((int64_t)1 << 62) - 1, 2, &r), 0);
+	CHECK_I64(r.adjustment, ((int64_t)1 << 62) - 1);
+	CHECK_I64(r.ffs_year, INT64_MAX - 1);
 }
 
 /* ---- the month's figure and the PbR side ------------------------------- */
@@ -491,6 +563,10 @@ static void period_due(void)
 	CHECK_I64(pbr_fee_period_due(95000, 0, 1000, -114000, &d), 0);
 	CHECK_I64(d, -18000);
 	CHECK_I64(pbr_fee_period_due(0, 0, INT64_MAX, 1, &d), -1);
+	/* each step overflowing: Ffs - credit, then + advance */
+	CHECK_I64(pbr_fee_period_due(INT64_MIN, 1, 0, 0, &d), -1);
+	CHECK_I64(pbr_fee_period_due(INT64_MAX, 0, 1, 0, &d), -1);
+	CHECK_I64(d, -18000);                 /* untouched on failure */
 }
 
 static void round_signed(void)
@@ -507,6 +583,11 @@ static void round_signed(void)
 	CHECK_I64(v, -2);
 	CHECK_I64(pbr_round_signed(1, 0, &v), -1);     /* denominator 0 */
 	CHECK_I64(pbr_round_signed((__int128)INT64_MAX * 4, 2, &v), -1);
+	/* the most negative __int128 has no |a| */
+	CHECK_I64(pbr_round_signed(-(__int128)(((unsigned __int128)1 << 127) - 1) - 1, 3, &v), -1);
+	/* the least int64 result allowed: -(2^63 - 1) */
+	CHECK_I64(pbr_round_signed(-(__int128)INT64_MAX * 10, 10, &v), 0);
+	CHECK_I64(v, -INT64_MAX);
 }
 
 static void advance_and_map_cap(void)
@@ -518,6 +599,7 @@ static void advance_and_map_cap(void)
 	CHECK_I64(pbr_fee_advance_netted(0, &n), 0);
 	CHECK_I64(n, 0);
 	CHECK_I64(pbr_fee_advance_netted(INT64_MAX / 3 + 1, &n), -1);
+	CHECK_I64(pbr_fee_advance_netted(-1, &n), -1);
 	/* min(4 * 100, 350) = 350; min(400, 500) = 400 */
 	CHECK_I64(pbr_fee_map_cap(100, 4, 350), 350);
 	CHECK_I64(pbr_fee_map_cap(100, 4, 500), 400);
@@ -545,6 +627,7 @@ static const struct cu_test price[] = {
 };
 
 static const struct cu_test returns[] = {
+	T_ENTRY(terms_ranges),
 	T_ENTRY(volume_cases_bounds),
 	T_ENTRY(kpi_figures_bounds),
 	T_ENTRY(volume_sum),

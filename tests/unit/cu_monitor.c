@@ -130,6 +130,68 @@ static void monitor_easy_cases(void)
 	CHECK_I64(m.nflags, 0);
 }
 
+/* The drift flags' edges.  Cohort: 4 members, all without needs (share
+ * 1 000 000), W 50 000, Eb 5e9 -> risk 100 000.  Baseline of 2 cohorts:
+ * 8 members, all without needs, W 80 000, Eb 8e9 -> risk 100 000. */
+static void monitor_drift_edges(void)
+{
+	struct pbr_sums cohort = { 4, 50000, 5000000000LL, 5000000000LL, 0, 0, 0 };
+	struct pbr_sums bands[PBR_NBANDS];
+	struct pbr_monitor_baseline base = { 8, 80000, 8000000000LL, { 8, 0, 0 } };
+	struct pbr_monitor m = fresh(2);
+
+	memset(bands, 0, sizeof bands);
+	bands[0].n = 4;
+	/* the same mix and risk: no flag */
+	pbr_monitor_compute(&cohort, 4, bands, &base, &m);
+	CHECK_I64(m.nflags, 0);
+	/* risk moved by exactly the threshold (7.5e9 / 50 000 = 150 000,
+	 * 150 000 - 100 000 = 50 000): not more than it, no flag; half a
+	 * ppm more rounds to 150 001, past it (and the text says "cohorts") */
+	cohort.Eb = 7500000000LL;
+	m = fresh(2);
+	pbr_monitor_compute(&cohort, 4, bands, &base, &m);
+	CHECK_I64(m.risk_current, 150000);
+	CHECK_I64(m.nflags, 0);
+	cohort.Eb = 7500025000LL;               /* 7 500 025 000 / 50 000 = 150 000.5 -> 150 001 */
+	m = fresh(2);
+	pbr_monitor_compute(&cohort, 4, bands, &base, &m);
+	CHECK_I64(m.nflags, 1);
+	CHECK_STR(m.flag[0], "RISK_DRIFT");
+	CHECK_STR(m.flag_text[0],
+		  "mean predicted reoffending moved from 100000 to 150001 ppm against the previous 2 cohorts (threshold 50000)");
+	/* no risk drift without a weight on either side */
+	base.W = 0;
+	m = fresh(2);
+	pbr_monitor_compute(&cohort, 4, bands, &base, &m);
+	CHECK_I64(m.nflags, 0);
+	base.W = 80000;
+	cohort.W = 0;
+	m = fresh(2);
+	pbr_monitor_compute(&cohort, 4, bands, &base, &m);
+	CHECK_I64(m.nflags, 0);
+	/* a mix drift over 2 cohorts says "cohorts": 2 of 4 members move to
+	 * 1-2 needs (shares 500 000 / 500 000 against 1 000 000 / 0) */
+	cohort.W = 50000;
+	cohort.Eb = 5000000000LL;
+	bands[0].n = 2;
+	bands[1].n = 2;
+	m = fresh(2);
+	pbr_monitor_compute(&cohort, 4, bands, &base, &m);
+	CHECK_I64(m.nflags, 1);
+	CHECK_STR(m.flag_text[0],
+		  "needs mix moved against the previous 2 cohorts, share of members in ppm: 0 needs 1000000 -> 500000, 1-2 needs 0 -> 500000 (threshold 100000)");
+	/* a cohort without members compares nothing (nor does a baseline
+	 * without them) */
+	m = fresh(2);
+	pbr_monitor_compute(&cohort, 0, bands, &base, &m);
+	CHECK_I64(m.nflags, 0);
+	base.members = 0;
+	m = fresh(2);
+	pbr_monitor_compute(&cohort, 4, bands, &base, &m);
+	CHECK_I64(m.nflags, 0);
+}
+
 /* Rounding half away from zero: B -5, W 10: rate -0.5 -> -1; B 5 -> 1;
  * W 0: nothing computed. */
 static void monitor_rounding(void)
@@ -160,6 +222,7 @@ static const struct cu_test monitor_tests[] = {
 	T_ENTRY(monitor_figures_and_drift),
 	T_ENTRY(monitor_no_baseline),
 	T_ENTRY(monitor_easy_cases),
+	T_ENTRY(monitor_drift_edges),
 	T_ENTRY(monitor_rounding),
 	T_END
 };

@@ -282,11 +282,34 @@ static void csv_length_not_nul(void)
 	CHECK_STR(cb.b, "ab");
 }
 
+/* pbr_csv_text_file: the same rule into a real file; a stream that
+ * cannot be written reports it */
+static void csv_to_file(void)
+{
+	char text[64] = "";
+	FILE *f = tmpfile(), *ro;
+	size_t n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CHECK_I64(pbr_csv_text_file(f, "a,\"b\""), 0);
+	CHECK_I64(pbr_csv_text_file(f, NULL), 0);		/* empty */
+	rewind(f);
+	n = fread(text, 1, sizeof text - 1, f);
+	text[n] = '\0';
+	CHECK_STR(text, "\"a,\"\"b\"\"\"");
+	fclose(f);
+	ro = fopen("/dev/null", "r");			/* open for reading only */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ro);
+	CHECK_I64(pbr_csv_text_file(ro, "x"), -1);
+	fclose(ro);
+}
+
 static const struct cu_test csv_tests[] = {
 	T_ENTRY(csv_plain),
 	T_ENTRY(csv_quoted),
 	T_ENTRY(csv_neutralised),
 	T_ENTRY(csv_length_not_nul),
+	T_ENTRY(csv_to_file),
 	T_END
 };
 
