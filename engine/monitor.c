@@ -27,6 +27,17 @@ uint64_t pbr_isqrt128(unsigned __int128 v)
 	return (uint64_t)x;
 }
 
+void pbr_monitor_interval(__int128 B, int64_t W, unsigned __int128 V,
+			  int64_t *rate, int64_t *low, int64_t *high)
+{
+	uint64_t se_num = pbr_isqrt128(V);                     /* bp x ppm */
+	int64_t half = div_round((__int128)196 * se_num, (__int128)100 * W);
+
+	*rate = div_round(B, W);
+	*low = *rate - half;
+	*high = *rate + half;
+}
+
 static void flag(struct pbr_monitor *m, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -88,12 +99,9 @@ void pbr_monitor_compute(const struct pbr_sums *cohort, int64_t members,
 
 	m->nflags = 0;
 	if (cohort->W > 0) {
-		uint64_t se_num = pbr_isqrt128((unsigned __int128)cohort->V);   /* bp x ppm */
-		int64_t half = div_round((__int128)196 * se_num, (__int128)100 * cohort->W);
-
-		m->rate_ppm = div_round(pbr_sums_B(cohort), cohort->W);
-		m->ci_low_ppm = m->rate_ppm - half;
-		m->ci_high_ppm = m->rate_ppm + half;
+		pbr_monitor_interval(pbr_sums_B(cohort), cohort->W,
+				     (unsigned __int128)cohort->V, &m->rate_ppm,
+				     &m->ci_low_ppm, &m->ci_high_ppm);
 		m->risk_current = div_round(cohort->Eb, cohort->W);
 	}
 	for (int b = 0; b < PBR_NBANDS; b++) {

@@ -18,6 +18,12 @@ struct pbr_monitor_baseline {
 /* floor(sqrt(v)), exactly. */
 uint64_t pbr_isqrt128(unsigned __int128 v);
 
+/* The binary improvement rate round(B / W) ppm and its 95 % interval,
+ * rate -+ round(196 * isqrt(V) / (100 W)), every rounding half away from
+ * zero; W > 0.  The monitor and the PCC view (per area) both use it. */
+void pbr_monitor_interval(__int128 B, int64_t W, unsigned __int128 V,
+			  int64_t *rate, int64_t *low, int64_t *high);
+
 /* Fills the figures and flags of *m from the cohort's sums (V included),
  * its accepted members and needs bands, and the baseline.  m->threshold,
  * m->cohorts and m->statements are the caller's (set before the call);

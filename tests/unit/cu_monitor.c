@@ -34,6 +34,28 @@ static void isqrt_values(void)
 	}
 }
 
+/* The interval alone: the FALL cohort's figures below, and a negative B
+ * rounded away from zero (-0.5 -> -1) with V = 0 (no width). */
+static void interval_values(void)
+{
+	int64_t r, lo, hi;
+
+	pbr_monitor_interval(6000000000LL, 50000,
+			     (unsigned __int128)17000000000LL * 10000000000ULL, &r, &lo, &hi);
+	CHECK_I64(r, 120000);
+	CHECK_I64(lo, -391105);
+	CHECK_I64(hi, 631105);
+	pbr_monitor_interval(-5, 10, 0, &r, &lo, &hi);
+	CHECK_I64(r, -1);
+	CHECK_I64(lo, -1);
+	CHECK_I64(hi, -1);
+	/* V = 10^4: isqrt 100, half = round(196 * 100 / (100 * 3)) = round(65.33) = 65 */
+	pbr_monitor_interval(3, 3, 10000, &r, &lo, &hi);
+	CHECK_I64(r, 1);
+	CHECK_I64(lo, -64);
+	CHECK_I64(hi, 66);
+}
+
 /* The FALL cohort of the README: W 50 000, Eb 2.6e10, Ab 2e10, B 6e9,
  * V 1.7e20, 4 members: 3 without needs, 1 with one.
  *   rate = 6e9 / 5e4 = 120 000 ppm
@@ -219,6 +241,7 @@ static void monitor_rounding(void)
 
 static const struct cu_test monitor_tests[] = {
 	T_ENTRY(isqrt_values),
+	T_ENTRY(interval_values),
 	T_ENTRY(monitor_figures_and_drift),
 	T_ENTRY(monitor_no_baseline),
 	T_ENTRY(monitor_easy_cases),
