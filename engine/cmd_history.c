@@ -6,24 +6,14 @@
 #include "core.h"
 #include "csv.h"
 #include "db.h"
+#include "ledger.h"
 #include "util.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char history_sql[] =
-	"SELECT s.run_id, s.contract_id, s.period, s.cohort_quarter, s.seq, s.kind,"
-	" CASE WHEN f.statement_id IS NULL THEN 'SUPERSEDED' ELSE 'IN_FORCE' END,"
-	" s.total_pence, s.amount_due_pence, s.input_digest, s.statement_digest,"
-	" to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	" s.statement_id, s.operator, coalesce(s.reason, '')"
-	" FROM pbr.settlement s LEFT JOIN pbr.statement_in_force f"
-	" ON f.statement_id = s.statement_id"
-	" WHERE ($1::text IS NULL OR s.contract_id = $1)"
-	" AND ($2::text IS NULL OR s.period = $2)"
-	" ORDER BY s.contract_id COLLATE \"C\", s.period, s.seq";
 
 /* SPEC 9: the ledger's columns, then the two money columns again in
  * pounds with two decimals (a spreadsheet shows a 14-digit pence figure
@@ -31,59 +21,74 @@ static const char history_sql[] =
  * the engine's one CSV rule (csv.h); numbers are written as they are. */
 static const struct {
 	const char *name;
-	int col;	/* column of history_sql */
+	enum pbr_ledger_listing_col col;
 	enum { TEXT, NUMBER, POUNDS } kind;
 } csv_columns[] = {
-	{ "run_id", 0, NUMBER }, { "statement_id", 12, TEXT }, { "contract", 1, TEXT },
-	{ "period", 2, TEXT }, { "cohort", 3, TEXT }, { "seq", 4, NUMBER },
-	{ "kind", 5, TEXT }, { "status", 6, TEXT }, { "total_pence", 7, NUMBER },
-	{ "amount_due_pence", 8, NUMBER }, { "input_digest", 9, TEXT },
-	{ "statement_digest", 10, TEXT }, { "created_at", 11, TEXT },
-	{ "total_pounds", 7, POUNDS }, { "amount_due_pounds", 8, POUNDS },
+	{ "run_id", PBR_LL_RUN_ID, NUMBER }, { "statement_id", PBR_LL_STATEMENT_ID, TEXT },
+	{ "contract", PBR_LL_CONTRACT, TEXT }, { "period", PBR_LL_PERIOD, TEXT },
+	{ "cohort", PBR_LL_COHORT, TEXT }, { "seq", PBR_LL_SEQ, NUMBER },
+	{ "kind", PBR_LL_KIND, TEXT }, { "status", PBR_LL_STATUS, TEXT },
+	{ "total_pence", PBR_LL_TOTAL_PENCE, NUMBER },
+	{ "amount_due_pence", PBR_LL_AMOUNT_DUE_PENCE, NUMBER },
+	{ "input_digest", PBR_LL_INPUT_DIGEST, TEXT },
+	{ "statement_digest", PBR_LL_STATEMENT_DIGEST, TEXT },
+	{ "created_at", PBR_LL_CREATED_AT, TEXT },
+	{ "total_pounds", PBR_LL_TOTAL_PENCE, POUNDS },
+	{ "amount_due_pounds", PBR_LL_AMOUNT_DUE_PENCE, POUNDS },
 };
 #define NCSV (sizeof csv_columns / sizeof csv_columns[0])
 
-static int print_csv(const PGresult *res)
+/* An amount of the ledger in pounds; a value that is not an integer is
+ * an internal error (70). */
+static int pounds(const char *val, char *buf, size_t size)
 {
-	char pounds[32];
 	int64_t v;
 
-	for (size_t c = 0; c < NCSV; c++)
-		printf("%s%s", c ? "," : "", csv_columns[c].name);
-	putchar('\n');
-	for (int i = 0; i < PQntuples(res); i++) {
-		for (size_t c = 0; c < NCSV; c++) {
-			const char *val = PQgetvalue(res, i, csv_columns[c].col);
-
-			if (c)
-				putchar(',');
-			switch (csv_columns[c].kind) {
-			case TEXT:
-				pbr_csv_text_file(stdout, val);
-				break;
-			case NUMBER:
-				fputs(val, stdout);
-				break;
-			case POUNDS:
-				if (pbr_parse_int64(val, &v) != 0)
-					return pbr_error(EX_SOFTWARE, "history: the ledger holds a "
-							 "non-integer amount '%s'", val);
-				pbr_format_pounds(v, pounds, sizeof pounds);
-				fputs(pounds, stdout);
-				break;
-			}
-		}
-		putchar('\n');
-	}
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return pbr_error(EX_IOERR, "history: cannot write the CSV: %s", strerror(errno));
+	if (pbr_parse_int64(val, &v) != 0)
+		return pbr_error(EX_SOFTWARE, "history: the ledger holds a non-integer amount '%s'",
+				 val);
+	pbr_format_pounds(v, buf, size);
 	return 0;
 }
 
-static void print_text(const PGresult *res)
+static void csv_header(void)
 {
-	char t[32], a[32], ht[24], ha[24];
-	int64_t v;
+	for (size_t c = 0; c < NCSV; c++)
+		printf("%s%s", c ? "," : "", csv_columns[c].name);
+	putchar('\n');
+}
+
+/* One ledger row as a CSV line. */
+static int csv_row(const char *const col[PBR_LL_NCOLS])
+{
+	char buf[32];
+
+	for (size_t c = 0; c < NCSV; c++) {
+		const char *val = col[csv_columns[c].col];
+
+		if (c)
+			putchar(',');
+		switch (csv_columns[c].kind) {
+		case TEXT:
+			pbr_csv_text_file(stdout, val);
+			break;
+		case NUMBER:
+			fputs(val, stdout);
+			break;
+		case POUNDS:
+			if (pounds(val, buf, sizeof buf) != 0)
+				return EX_SOFTWARE;
+			fputs(buf, stdout);
+			break;
+		}
+	}
+	putchar('\n');
+	return 0;
+}
+
+static void text_header(void)
+{
+	char ht[24], ha[24];
 
 	/* "£" and "…" on a UTF-8 console only (util.h) */
 	snprintf(ht, sizeof ht, "total %s", pbr_pound());
@@ -91,18 +96,63 @@ static void print_text(const PGresult *res)
 	printf("%-22s %-6s %-7s %-3s %-11s %-10s %14s %14s  %-20s %s\n", "statement",
 	       "run", "cohort", "seq", "kind", "status", ht, ha,
 	       "created (UTC)", "input digest");
-	for (int i = 0; i < PQntuples(res); i++) {
-		pbr_parse_int64(PQgetvalue(res, i, 7), &v);
-		pbr_format_pounds(v, t, sizeof t);
-		pbr_parse_int64(PQgetvalue(res, i, 8), &v);
-		pbr_format_pounds(v, a, sizeof a);
-		printf("%-22s %-6s %-7s %-3s %-11s %-10s %14s %14s  %-20s %.12s%s\n",
-		       PQgetvalue(res, i, 12), PQgetvalue(res, i, 0),
-		       PQgetvalue(res, i, 3), PQgetvalue(res, i, 4),
-		       PQgetvalue(res, i, 5), PQgetvalue(res, i, 6), t, a,
-		       PQgetvalue(res, i, 11), PQgetvalue(res, i, 9), pbr_ellipsis());
-	}
-	printf("%d statement%s\n", PQntuples(res), PQntuples(res) == 1 ? "" : "s");
+}
+
+/* One ledger row as a line of the table. */
+static int text_row(const char *const col[PBR_LL_NCOLS])
+{
+	char t[32], a[32];
+
+	if (pounds(col[PBR_LL_TOTAL_PENCE], t, sizeof t) != 0 ||
+	    pounds(col[PBR_LL_AMOUNT_DUE_PENCE], a, sizeof a) != 0)
+		return EX_SOFTWARE;
+	printf("%-22s %-6s %-7s %-3s %-11s %-10s %14s %14s  %-20s %.12s%s\n",
+	       col[PBR_LL_STATEMENT_ID], col[PBR_LL_RUN_ID], col[PBR_LL_COHORT],
+	       col[PBR_LL_SEQ], col[PBR_LL_KIND], col[PBR_LL_STATUS], t, a,
+	       col[PBR_LL_CREATED_AT], col[PBR_LL_INPUT_DIGEST], pbr_ellipsis());
+	return 0;
+}
+
+/* The listing being printed: the header goes out once the ledger has
+ * answered, before its first row. */
+struct listing {
+	bool csv;
+	int rows;
+};
+
+static void header(const struct listing *l)
+{
+	if (l->csv)
+		csv_header();
+	else
+		text_header();
+}
+
+/* pbr_ledger_listing_fn: one row in the format asked for. */
+static int listed_row(void *arg, const char *const col[PBR_LL_NCOLS])
+{
+	struct listing *l = arg;
+
+	if (l->rows++ == 0)
+		header(l);
+	return l->csv ? csv_row(col) : text_row(col);
+}
+
+/* The listing in the format asked for, on stdout. */
+static int print_history(PGconn *conn, const char *contract, const char *period, bool csv)
+{
+	struct listing l = { .csv = csv, .rows = 0 };
+	int rc = pbr_ledger_each_listed(conn, contract, period, listed_row, &l);
+
+	if (rc != 0)
+		return rc;
+	if (l.rows == 0)
+		header(&l);
+	if (!csv)
+		printf("%d statement%s\n", l.rows, l.rows == 1 ? "" : "s");
+	else if (fflush(stdout) != 0 || ferror(stdout))
+		return pbr_error(EX_IOERR, "history: cannot write the CSV: %s", strerror(errno));
+	return 0;
 }
 
 static const char history_usage[] =
@@ -135,7 +185,6 @@ int cmd_history(int argc, char **argv)
 	};
 	const char *params[2] = { NULL, NULL }, *format = "text";
 	PGconn *conn;
-	PGresult *res;
 	int c, q;
 
 	opterr = 0;
@@ -176,18 +225,7 @@ int cmd_history(int argc, char **argv)
 	conn = pbr_db_connect();
 	if (conn == NULL)
 		return EX_UNAVAILABLE;
-	res = pbr_db_query(conn, "reading the ledger", history_sql, 2, params);
-	if (res == NULL) {
-		c = pbr_db_failure_code(conn);
-		PQfinish(conn);
-		return c;
-	}
-	c = 0;
-	if (strcmp(format, "csv") == 0)
-		c = print_csv(res);
-	else
-		print_text(res);
-	PQclear(res);
+	c = print_history(conn, params[0], params[1], strcmp(format, "csv") == 0);
 	PQfinish(conn);
 	return c;
 }

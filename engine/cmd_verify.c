@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "db.h"
 #include "digest.h"
+#include "ledger.h"
 #include "monthly.h"
 #include "settle.h"
 #include "sign.h"
@@ -236,44 +237,17 @@ static int read_header(xmlDocPtr doc, struct header *h)
 /* The ledger row of a FINAL statement (digest, basis) and the figures of
  * the statement it supersedes (a restatement, or a draft shaped as one). */
 struct ledger_row {
-	bool present;
-	char digest[65];
-	char *basis;
-	bool has_superseded;
-	int64_t superseded_period_due, superseded_total;
+	struct pbr_ledger_row row;
+	struct pbr_ledger_paid superseded;
 };
 
 static int read_ledger(PGconn *conn, const struct header *h, struct ledger_row *l)
 {
-	const char *params[1] = { h->statement_id };
-	PGresult *res = pbr_db_query(conn, "reading the ledger",
-		"SELECT statement_digest, recon_basis FROM pbr.settlement"
-		" WHERE statement_id = $1", 1, params);
+	int rc = pbr_ledger_read_row(conn, h->statement_id, &l->row);
 
-	if (res == NULL)
-		return pbr_db_failure_code(conn);
-	if (PQntuples(res) == 1) {
-		l->present = true;
-		snprintf(l->digest, sizeof l->digest, "%s", PQgetvalue(res, 0, 0));
-		l->basis = strdup(PQgetvalue(res, 0, 1));
-	}
-	PQclear(res);
-	if (l->present && l->basis == NULL)
-		return pbr_error(EX_OSERR, "out of memory");
-	if (h->supersedes[0] == '\0')
-		return 0;
-	params[0] = h->supersedes;
-	res = pbr_db_query(conn, "reading the superseded statement",
-		"SELECT period_due_pence, total_pence FROM pbr.settlement"
-		" WHERE statement_id = $1", 1, params);
-	if (res == NULL)
-		return pbr_db_failure_code(conn);
-	if (PQntuples(res) == 1 &&
-	    pbr_parse_int64(PQgetvalue(res, 0, 0), &l->superseded_period_due) == 0 &&
-	    pbr_parse_int64(PQgetvalue(res, 0, 1), &l->superseded_total) == 0)
-		l->has_superseded = true;
-	PQclear(res);
-	return 0;
+	if (rc == 0 && h->supersedes[0] != '\0')
+		rc = pbr_ledger_read_paid(conn, h->supersedes, &l->superseded);
+	return rc;
 }
 
 /* SPEC 10: a CRC login sees only its own contracts' statements (row-level
@@ -326,44 +300,20 @@ static int contract_visible(PGconn *conn, const char *contract, int *rc)
 	return visible;
 }
 
-/* The statement that superseded another, when it was issued and why. */
-struct successor {
-	char id[PBR_ID_MAX], in_force[PBR_ID_MAX], when[32];
-	char reason[512];
-};
-
 /* SPEC 10: a superseded statement is a true record but not in force.
  * Returns 1 and fills *succ when statement h has been superseded, 0 when
- * it is in force, or -1 (*rc set). */
+ * it is in force, or -1 (*rc set).  The reason is made one line,
+ * whatever it holds. */
 static int superseded(PGconn *conn, const struct header *h,
-		      struct successor *succ, int *rc)
+		      struct pbr_ledger_successor *succ, int *rc)
 {
-	const char *params[3] = { h->statement_id, h->contract, h->period };
-	PGresult *res = pbr_db_query(conn, "reading what superseded the statement",
-		"SELECT s.statement_id, coalesce(s.reason, ''),"
-		" to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-		" coalesce((SELECT f.statement_id FROM pbr.statement_in_force f"
-		"   WHERE f.contract_id = $2 AND f.period = $3), '')"
-		" FROM pbr.settlement s WHERE s.supersedes = $1", 3, params);
-	int found;
-
-	if (res == NULL) {
-		*rc = pbr_db_failure_code(conn);
+	*rc = pbr_ledger_read_successor(conn, h->statement_id, h->contract, h->period, succ);
+	if (*rc != 0)
 		return -1;
-	}
-	found = PQntuples(res) > 0;
-	if (found) {
-		snprintf(succ->id, sizeof succ->id, "%s", PQgetvalue(res, 0, 0));
-		snprintf(succ->reason, sizeof succ->reason, "%s", PQgetvalue(res, 0, 1));
-		snprintf(succ->when, sizeof succ->when, "%s", PQgetvalue(res, 0, 2));
-		snprintf(succ->in_force, sizeof succ->in_force, "%s", PQgetvalue(res, 0, 3));
-		/* one line each, whatever the reason holds */
-		for (char *c = succ->reason; *c; c++)
-			if (*c == '\n' || *c == '\r')
-				*c = ' ';
-	}
-	PQclear(res);
-	return found;
+	for (char *c = succ->reason; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	return succ->present;
 }
 
 static void annex_path(const char *path, const struct header *h, char *annex, size_t size)
@@ -458,12 +408,12 @@ static int take_identity(struct pbr_statement *s, const struct header *h,
 		return pbr_error(EX_OSERR, "out of memory");
 	s->run_id = h->run_id;
 	snprintf(s->created_at, sizeof s->created_at, "%s", h->created_at);
-	if (s->restatement && l->has_superseded) {
+	if (s->restatement && l->superseded.present) {
 		s->has_previous_total = true;
-		s->previous_total = l->superseded_total;
-		s->previous_period_due = l->superseded_period_due;
+		s->previous_total = l->superseded.total;
+		s->previous_period_due = l->superseded.period_due;
 		s->advance_netted = 0;  /* netted once, by the original (SPEC 7) */
-		if (pbr_amount_due(s->period_due, true, l->superseded_period_due, 0,
+		if (pbr_amount_due(s->period_due, true, l->superseded.period_due, 0,
 				   &s->amount_due) != 0)
 			return pbr_error(EX_DATAERR, "statement %s: amount due overflows", h->statement_id);
 	}
@@ -489,7 +439,7 @@ static int rebuild_settlement(PGconn *conn, const struct header *h, const struct
 		so.monitor_basis = h->monitor_basis;
 		so.monitor_thresholds = h->thresholds;
 	}
-	so.recon_basis = l->present && l->basis[0] ? l->basis : NULL;
+	so.recon_basis = l->row.present && l->row.recon_basis[0] ? l->row.recon_basis : NULL;
 	if (from_aggregates) {
 		so.read_cohort = pbr_aggregates_read;
 		so.read_cohort_arg = &agg;
@@ -522,8 +472,8 @@ static int recompute(PGconn *conn, xmlDocPtr doc, const struct header *h,
 	int before, rc;
 
 	if (pbr_is_monthly(doc))        /* SPEC 11: monthly.c recomputes it */
-		rc = pbr_monthly_rebuild(conn, doc, l->has_superseded,
-					 l->superseded_period_due, &xml, &len);
+		rc = pbr_monthly_rebuild(conn, doc, l->superseded.present,
+					 l->superseded.period_due, &xml, &len);
 	else
 		rc = rebuild_settlement(conn, h, l, from_aggregates, v, &xml, &len);
 	if (rc != 0)
@@ -621,7 +571,7 @@ struct verify_state {
 
 static void verify_free(struct verify_state *s)
 {
-	free(s->l.basis);
+	pbr_ledger_row_free(&s->l.row);
 	free(s->h.reason);
 	free(s->full);
 	if (s->record)
@@ -710,10 +660,11 @@ static int open_snapshot(struct verify_state *s)
  * of the record (the file less a countersignature). */
 static void check_ledger_digest(struct verify_state *s, const char *hex)
 {
-	if (!s->l.present)
+	if (!s->l.row.present)
 		differ(&s->v, "ledger: no statement %s was ever recorded", s->h.statement_id);
-	else if (strcmp(s->l.digest, hex) != 0)
-		differ(&s->v, "ledger: file sha256 %s, recorded statement digest %s", hex, s->l.digest);
+	else if (strcmp(s->l.row.statement_digest, hex) != 0)
+		differ(&s->v, "ledger: file sha256 %s, recorded statement digest %s", hex,
+		       s->l.row.statement_digest);
 	else if (s->certified)
 		printf("ok ledger: the file less its countersignature (sha256 %s) is the recorded statement\n", hex);
 	else
@@ -726,7 +677,7 @@ static void check_ledger_digest(struct verify_state *s, const char *hex)
  * Returns 0 when it is in force, else the exit code. */
 static int report_superseded(struct verify_state *s)
 {
-	struct successor succ;
+	struct pbr_ledger_successor succ;
 	int rc = 0, sup = superseded(s->conn, &s->h, &succ, &rc);
 
 	if (sup <= 0)
@@ -759,7 +710,7 @@ static int check_ledger(struct verify_state *s)
 	if (strcmp(s->h.status, "FINAL") != 0)
 		return 0;
 	check_ledger_digest(s, hex);
-	return s->l.present ? report_superseded(s) : 0;
+	return s->l.row.present ? report_superseded(s) : 0;
 }
 
 /* The annex beside the statement and every figure, recomputed from what

@@ -1,7 +1,8 @@
 /*
  * ledger.c - locks, the statement in force, SPEC 7's reissue / refuse /
  * restate policy and the rows runs record (pbr.settlement), for PbR and
- * monthly statements alike.
+ * monthly statements alike; the statements a reconciliation pools; and
+ * every read verify, history and report make of the ledger.
  */
 #include "ledger.h"
 #include "core.h"
@@ -377,4 +378,181 @@ int pbr_ledger_pooled(PGconn *conn, const char *contract, const char *period,
 cleanup:
 	PQclear(res);
 	return rc;
+}
+
+/* ---- verify: a statement's row, what it superseded, what superseded it --- */
+
+void pbr_ledger_row_free(struct pbr_ledger_row *r)
+{
+	free(r->recon_basis);
+	memset(r, 0, sizeof *r);
+}
+
+int pbr_ledger_read_row(PGconn *conn, const char *statement_id,
+			struct pbr_ledger_row *r)
+{
+	const char *params[1] = { statement_id };
+	PGresult *res;
+
+	memset(r, 0, sizeof *r);
+	res = pbr_db_query(conn, "reading the ledger",
+		"SELECT statement_digest, recon_basis FROM pbr.settlement"
+		" WHERE statement_id = $1", 1, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) == 1) {
+		r->present = true;
+		snprintf(r->statement_digest, sizeof r->statement_digest, "%s",
+			 PQgetvalue(res, 0, 0));
+		r->recon_basis = strdup(PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	if (r->present && r->recon_basis == NULL)
+		return pbr_error(EX_OSERR, "out of memory");
+	return 0;
+}
+
+int pbr_ledger_read_paid(PGconn *conn, const char *statement_id,
+			 struct pbr_ledger_paid *p)
+{
+	const char *params[1] = { statement_id };
+	PGresult *res;
+	int rc = 0;
+
+	memset(p, 0, sizeof *p);
+	res = pbr_db_query(conn, "reading the superseded statement",
+		"SELECT period_due_pence, total_pence FROM pbr.settlement"
+		" WHERE statement_id = $1", 1, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) != 1)
+		goto cleanup;
+	if (pbr_parse_int64(PQgetvalue(res, 0, 0), &p->period_due) != 0 ||
+	    pbr_parse_int64(PQgetvalue(res, 0, 1), &p->total) != 0) {
+		rc = pbr_error(EX_SOFTWARE, "the ledger row of %s holds a figure that is not an integer",
+			       statement_id);
+		goto cleanup;
+	}
+	p->present = true;
+cleanup:
+	PQclear(res);
+	return rc;
+}
+
+int pbr_ledger_read_successor(PGconn *conn, const char *statement_id,
+			      const char *contract, const char *period,
+			      struct pbr_ledger_successor *s)
+{
+	const char *params[3] = { statement_id, contract, period };
+	PGresult *res;
+
+	memset(s, 0, sizeof *s);
+	res = pbr_db_query(conn, "reading what superseded the statement",
+		"SELECT s.statement_id, coalesce(s.reason, ''),"
+		" to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" coalesce((SELECT f.statement_id FROM pbr.statement_in_force f"
+		"   WHERE f.contract_id = $2 AND f.period = $3), '')"
+		" FROM pbr.settlement s WHERE s.supersedes = $1", 3, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) > 0) {
+		s->present = true;
+		snprintf(s->id, sizeof s->id, "%s", PQgetvalue(res, 0, 0));
+		snprintf(s->reason, sizeof s->reason, "%s", PQgetvalue(res, 0, 1));
+		snprintf(s->when, sizeof s->when, "%s", PQgetvalue(res, 0, 2));
+		snprintf(s->in_force, sizeof s->in_force, "%s", PQgetvalue(res, 0, 3));
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* ---- history: the listing ------------------------------------------------- */
+
+int pbr_ledger_each_listed(PGconn *conn, const char *contract,
+			   const char *period, pbr_ledger_listing_fn fn,
+			   void *arg)
+{
+	const char *params[2] = { contract, period };
+	const char *col[PBR_LL_NCOLS];
+	PGresult *res;
+	int rc = 0;
+
+	/* the columns in the order of enum pbr_ledger_listing_col */
+	res = pbr_db_query(conn, "reading the ledger",
+		"SELECT s.run_id, s.contract_id, s.period, s.cohort_quarter, s.seq, s.kind,"
+		" CASE WHEN f.statement_id IS NULL THEN 'SUPERSEDED' ELSE 'IN_FORCE' END,"
+		" s.total_pence, s.amount_due_pence, s.input_digest, s.statement_digest,"
+		" to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" s.statement_id, s.operator, coalesce(s.reason, '')"
+		" FROM pbr.settlement s LEFT JOIN pbr.statement_in_force f"
+		" ON f.statement_id = s.statement_id"
+		" WHERE ($1::text IS NULL OR s.contract_id = $1)"
+		" AND ($2::text IS NULL OR s.period = $2)"
+		" ORDER BY s.contract_id COLLATE \"C\", s.period, s.seq", 2, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+		for (int c = 0; c < PBR_LL_NCOLS; c++)
+			col[c] = PQgetvalue(res, i, c);
+		rc = fn(arg, col);
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* ---- report: the statements in force of a contract year or a CPA ------- */
+
+/* Passes each row (statement_id, statement_type, period, cohort, xml) of
+ * res to fn, in order; clears res. */
+static int each_doc(PGresult *res, pbr_ledger_doc_fn fn, void *arg)
+{
+	struct pbr_ledger_doc d;
+	int rc = 0;
+
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+		d.statement_id = PQgetvalue(res, i, 0);
+		d.type = PQgetvalue(res, i, 1);
+		d.period = PQgetvalue(res, i, 2);
+		d.cohort = PQgetvalue(res, i, 3);
+		d.xml = PQgetvalue(res, i, 4);
+		d.len = (size_t)PQgetlength(res, i, 4);
+		rc = fn(arg, &d);
+	}
+	PQclear(res);
+	return rc;
+}
+
+int pbr_ledger_each_in_force_year(PGconn *conn, const char *contract,
+				  const char *year, pbr_ledger_doc_fn fn,
+				  void *arg)
+{
+	const char *params[2] = { contract, year };
+	PGresult *res = pbr_db_query(conn, "reading the statements in force",
+		"SELECT s.statement_id, s.statement_type, s.period, coalesce(s.cohort_quarter, ''),"
+		" convert_from(s.statement_xml, 'UTF8')"
+		" FROM pbr.statement_in_force s WHERE s.contract_id = $1"
+		" AND ((s.statement_type = 'MONTHLY' AND left(s.period, 4) = $2)"
+		"  OR (s.statement_type = 'PBR' AND left(s.cohort_quarter, 4) = $2))"
+		" ORDER BY s.period COLLATE \"C\"", 2, params);
+
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	return each_doc(res, fn, arg);
+}
+
+int pbr_ledger_each_in_force_cpa(PGconn *conn, const char *cpa,
+				 const char *from, const char *to,
+				 pbr_ledger_doc_fn fn, void *arg)
+{
+	const char *params[3] = { cpa, from, to };
+	PGresult *res = pbr_db_query(conn, "reading the statements in force",
+		"SELECT s.statement_id, s.statement_type, s.period, coalesce(s.cohort_quarter, ''),"
+		" convert_from(s.statement_xml, 'UTF8')"
+		" FROM pbr.statement_in_force s JOIN pbr.contract c ON c.id = s.contract_id"
+		" WHERE c.cpa_code = $1 AND s.statement_type = 'PBR' AND s.period >= $2 AND s.period <= $3"
+		" ORDER BY s.period COLLATE \"C\", s.contract_id COLLATE \"C\"", 3, params);
+
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	return each_doc(res, fn, arg);
 }

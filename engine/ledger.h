@@ -1,9 +1,13 @@
 /*
- * ledger.h - the one ledger of SPEC 7 and 11.4 (pbr.settlement), as runs
- * use it: the advisory locks, the statement in force, the policy that
- * says whether a run reissues, refuses or restates it, the rows a run
- * records, and the note that a restatement leaves a reconciliation in
- * force built on what it superseded.  PbR and monthly runs share it.
+ * ledger.h - the one ledger of SPEC 7 and 11.4 (pbr.settlement and its
+ * view pbr.statement_in_force), and the only code that reads or writes
+ * it: the advisory locks, the statement in force, the policy that says
+ * whether a run reissues, refuses or restates it, the rows a run records,
+ * the note that a restatement leaves a reconciliation in force built on
+ * what it superseded, the statements a reconciliation pools; and the
+ * reads of verify (a statement's row, what it superseded, what superseded
+ * it), history (the listing) and report (the statements in force of a
+ * contract year or of a CPA's periods).  PbR and monthly statements alike.
  */
 #ifndef PBR_LEDGER_H
 #define PBR_LEDGER_H
@@ -13,6 +17,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The statement in force for (contract, period or month), when there is
@@ -102,5 +107,103 @@ struct pbr_pooled {
  * is an internal error (70).  Returns 0 or a sysexits code. */
 int pbr_ledger_pooled(PGconn *conn, const char *contract, const char *period,
 		      const char *by_id, struct pbr_pooled *p, bool *found);
+
+/* ---- reads for verify, history and report ------------------------------- */
+
+/* The ledger row of a recorded statement as verify checks it: the
+ * SHA-256 of the bytes recorded and the statements its calculation read
+ * (recon_basis, "" for none; free with pbr_ledger_row_free). */
+struct pbr_ledger_row {
+	bool present;
+	char statement_digest[65];
+	char *recon_basis;
+};
+
+/* Reads the row of statement_id into *r (zeroed first); r->present is
+ * false when no statement of that id is recorded (or this login may not
+ * see it).  Returns 0 or a sysexits code. */
+int pbr_ledger_read_row(PGconn *conn, const char *statement_id,
+			struct pbr_ledger_row *r);
+void pbr_ledger_row_free(struct pbr_ledger_row *r);
+
+/* What a recorded statement paid, as a restatement of it reads it
+ * (SPEC 7): its PeriodDuePence and TotalPence. */
+struct pbr_ledger_paid {
+	bool present;
+	int64_t period_due, total;
+};
+
+/* Reads what statement_id paid into *p (zeroed first); p->present is
+ * false when it is not recorded.  A figure that does not parse is an
+ * internal error (70).  Returns 0 or a sysexits code. */
+int pbr_ledger_read_paid(PGconn *conn, const char *statement_id,
+			 struct pbr_ledger_paid *p);
+
+/* The statement that superseded another (SPEC 10): its id, when it was
+ * recorded (UTC, xsd:dateTime), the reason as recorded (it may hold line
+ * breaks), and the statement in force now for the (contract, period)
+ * ("" when none). */
+struct pbr_ledger_successor {
+	bool present;
+	char id[PBR_ID_MAX], in_force[PBR_ID_MAX], when[32];
+	char reason[512];
+};
+
+/* Reads the statement that supersedes statement_id of (contract,
+ * period) into *s (zeroed first); s->present is false when none does,
+ * i.e. it is in force.  Returns 0 or a sysexits code. */
+int pbr_ledger_read_successor(PGconn *conn, const char *statement_id,
+			      const char *contract, const char *period,
+			      struct pbr_ledger_successor *s);
+
+/* The columns of one row of the ledger listing (history), each the text
+ * the database gives: numbers in decimal, created_at as xsd:dateTime in
+ * UTC, status IN_FORCE or SUPERSEDED, reason "" for none. */
+enum pbr_ledger_listing_col {
+	PBR_LL_RUN_ID, PBR_LL_CONTRACT, PBR_LL_PERIOD, PBR_LL_COHORT, PBR_LL_SEQ,
+	PBR_LL_KIND, PBR_LL_STATUS, PBR_LL_TOTAL_PENCE, PBR_LL_AMOUNT_DUE_PENCE,
+	PBR_LL_INPUT_DIGEST, PBR_LL_STATEMENT_DIGEST, PBR_LL_CREATED_AT,
+	PBR_LL_STATEMENT_ID, PBR_LL_OPERATOR, PBR_LL_REASON, PBR_LL_NCOLS
+};
+
+/* Called once per row; a non-zero return stops the listing and is
+ * returned. */
+typedef int (*pbr_ledger_listing_fn)(void *arg,
+				     const char *const col[PBR_LL_NCOLS]);
+
+/* Every statement recorded, in force or superseded, PbR and monthly, of
+ * contract (NULL: every contract) and period or month (NULL: every
+ * one), in (contract bytewise, period, seq) order, each passed to fn.
+ * Returns 0, fn's non-zero, or a sysexits code. */
+int pbr_ledger_each_listed(PGconn *conn, const char *contract,
+			   const char *period, pbr_ledger_listing_fn fn,
+			   void *arg);
+
+/* A statement in force as the ledger holds it: its type ("PBR" or
+ * "MONTHLY"), period (YYYYQn or YYYY-MM), cohort quarter ("" for a
+ * monthly statement) and the recorded XML, len bytes. */
+struct pbr_ledger_doc {
+	const char *statement_id, *type, *period, *cohort, *xml;
+	size_t len;
+};
+
+/* Called once per statement; a non-zero return stops and is returned. */
+typedef int (*pbr_ledger_doc_fn)(void *arg, const struct pbr_ledger_doc *d);
+
+/* The statements in force of contract for a contract year (year: four
+ * digits; SPEC 11.6): its months year-01..year-12 and its PbR cohorts
+ * yearQ1..yearQ4, in period order (bytewise), each passed to fn.
+ * Returns 0, fn's non-zero, or a sysexits code. */
+int pbr_ledger_each_in_force_year(PGconn *conn, const char *contract,
+				  const char *year, pbr_ledger_doc_fn fn,
+				  void *arg);
+
+/* The PbR statements in force of every contract of CPA cpa for the
+ * periods from..to (YYYYQn, inclusive), in (period, contract bytewise)
+ * order, each passed to fn.  Returns 0, fn's non-zero, or a sysexits
+ * code. */
+int pbr_ledger_each_in_force_cpa(PGconn *conn, const char *cpa,
+				 const char *from, const char *to,
+				 pbr_ledger_doc_fn fn, void *arg);
 
 #endif

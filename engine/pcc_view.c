@@ -6,6 +6,7 @@
 #include "cohort.h"
 #include "core.h"
 #include "db.h"
+#include "ledger.h"
 #include "settle.h"
 #include "render.h"
 #include "statement.h"
@@ -596,9 +597,12 @@ static int accumulate(struct pcc_ctx *x, const struct pcc_area *a)
 	return 0;
 }
 
-/* One statement of the ledger into one <Period>; totals updated. */
-static int pcc_period(struct pcc_ctx *x, const char *sid, const char *xml, size_t len)
+/* One statement in force into one <Period>; totals updated
+ * (pbr_ledger_doc_fn). */
+static int pcc_period(void *arg, const struct pbr_ledger_doc *d)
 {
+	struct pcc_ctx *x = arg;
+	const char *sid = d->statement_id;
 	xmlDocPtr doc = NULL;
 	xmlNodePtr st, h, cohort, p;
 	struct pcc_area a;
@@ -606,7 +610,7 @@ static int pcc_period(struct pcc_ctx *x, const char *sid, const char *xml, size_
 	int code;
 
 	snprintf(name, sizeof name, "ledger:%s", sid);
-	code = pbr_render_parse(name, xml, len, &doc);
+	code = pbr_render_parse(name, d->xml, d->len, &doc);
 	if (code != 0)
 		return code;
 	st = xmlDocGetRootElement(doc);
@@ -670,27 +674,6 @@ static int pcc_root(PGconn *conn, struct pcc_ctx *x, xmlDocPtr *doc, char **cpa)
 	return code;
 }
 
-/* Every statement in force of the CPA in the periods, one <Period> each. */
-static int pcc_statements(PGconn *conn, struct pcc_ctx *x, const char *cpa)
-{
-	const char *p3[3] = { cpa, x->from, x->to };
-	PGresult *res;
-	int code = 0;
-
-	res = pbr_db_query(conn, "reading the statements in force",
-		"SELECT s.statement_id, convert_from(s.statement_xml, 'UTF8')"
-		" FROM pbr.statement_in_force s JOIN pbr.contract c ON c.id = s.contract_id"
-		" WHERE c.cpa_code = $1 AND s.statement_type = 'PBR' AND s.period >= $2 AND s.period <= $3"
-		" ORDER BY s.period COLLATE \"C\", s.contract_id COLLATE \"C\"", 3, p3);
-	if (res == NULL)
-		return pbr_db_failure_code(conn);
-	for (int i = 0; i < PQntuples(res) && code == 0; i++)
-		code = pcc_period(x, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-				  (size_t)PQgetlength(res, i, 1));
-	PQclear(res);
-	return code;
-}
-
 /* <Total>: the area over the periods, its pooled interval, and what the
  * contracts' statements pay over them. */
 static int pcc_total(struct pcc_ctx *x)
@@ -732,7 +715,8 @@ int pbr_pcc_view_build(PGconn *conn, const char *pcc, const char *from, const ch
 	if (code == 0)
 		code = pcc_root(conn, &x, &doc, &cpa);
 	if (code == 0)
-		code = pcc_statements(conn, &x, cpa);
+		/* every statement in force of the CPA in the periods, one <Period> each */
+		code = pbr_ledger_each_in_force_cpa(conn, cpa, from, to, pcc_period, &x);
 	if (code == 0 && x.periods == 0)
 		pbr_warn("no statement in force for CPA %s in periods %s..%s; the view is empty",
 			 cpa, from, to);

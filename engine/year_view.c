@@ -4,6 +4,7 @@
 #include "year_view.h"
 #include "core.h"
 #include "db.h"
+#include "ledger.h"
 #include "render.h"
 #include "statement.h"
 #include "util.h"
@@ -221,52 +222,36 @@ static int cy_slots(xmlNodePtr root, int year, xmlNodePtr months[12], xmlNodePtr
 	return 0;
 }
 
-/* One statement in force (a row of the query in cy_fill) into its slot. */
-static int cy_statement(const PGresult *res, int i, const char *year_text, xmlNodePtr root,
-			xmlNodePtr months[12], xmlNodePtr cohorts[4], struct cy_total *tot)
+/* The year being filled: its slots and totals. */
+struct cy_fill {
+	const char *year_text;
+	xmlNodePtr root, months[12], cohorts[4];
+	struct cy_total tot;
+};
+
+/* One statement in force into its slot (pbr_ledger_doc_fn). */
+static int cy_statement(void *arg, const struct pbr_ledger_doc *d)
 {
-	const char *sid = PQgetvalue(res, i, 0), *type = PQgetvalue(res, i, 1);
-	const char *period = PQgetvalue(res, i, 2), *cq = PQgetvalue(res, i, 3);
+	struct cy_fill *f = arg;
+	const char *sid = d->statement_id, *period = d->period, *cq = d->cohort;
 	char name[PBR_ID_MAX + 32];
 	xmlDocPtr sdoc = NULL;
 	int idx, code;
 
 	snprintf(name, sizeof name, "ledger:%s", sid);
-	code = pbr_render_parse(name, PQgetvalue(res, i, 4), (size_t)PQgetlength(res, i, 4), &sdoc);
+	code = pbr_render_parse(name, d->xml, d->len, &sdoc);
 	if (code != 0)
 		return code;
-	if (strcmp(type, "MONTHLY") == 0 && strlen(period) == 7
+	if (strcmp(d->type, "MONTHLY") == 0 && strlen(period) == 7
 	    && (idx = atoi(period + 5)) >= 1 && idx <= 12 && pbr_render_is_monthly(sdoc))
-		code = cy_month(months[idx - 1], sid, sdoc, tot, root);
-	else if (strcmp(type, "PBR") == 0 && strlen(cq) == 6
+		code = cy_month(f->months[idx - 1], sid, sdoc, &f->tot, f->root);
+	else if (strcmp(d->type, "PBR") == 0 && strlen(cq) == 6
 		 && (idx = cq[5] - '0') >= 1 && idx <= 4 && !pbr_render_is_monthly(sdoc))
-		code = cy_cohort(cohorts[idx - 1], sid, sdoc, tot);
+		code = cy_cohort(f->cohorts[idx - 1], sid, sdoc, &f->tot);
 	else
 		code = pbr_error(EX_DATAERR, "report: statement %s in the ledger is neither a "
-				 "month nor a cohort of %s", sid, year_text);
+				 "month nor a cohort of %s", sid, f->year_text);
 	xmlFreeDoc(sdoc);
-	return code;
-}
-
-/* Every statement in force of the contract for the year into its slot. */
-static int cy_fill(PGconn *conn, const char *const p2[2], xmlNodePtr root,
-		   xmlNodePtr months[12], xmlNodePtr cohorts[4], struct cy_total *tot)
-{
-	PGresult *res;
-	int code = 0;
-
-	res = pbr_db_query(conn, "reading the statements in force",
-		"SELECT s.statement_id, s.statement_type, s.period, coalesce(s.cohort_quarter, ''),"
-		" convert_from(s.statement_xml, 'UTF8')"
-		" FROM pbr.statement_in_force s WHERE s.contract_id = $1"
-		" AND ((s.statement_type = 'MONTHLY' AND left(s.period, 4) = $2)"
-		"  OR (s.statement_type = 'PBR' AND left(s.cohort_quarter, 4) = $2))"
-		" ORDER BY s.period COLLATE \"C\"", 2, p2);
-	if (res == NULL)
-		return pbr_db_failure_code(conn);
-	for (int i = 0; i < PQntuples(res) && code == 0; i++)
-		code = cy_statement(res, i, p2[1], root, months, cohorts, tot);
-	PQclear(res);
 	return code;
 }
 
@@ -275,20 +260,21 @@ int pbr_year_view_build(PGconn *conn, const char *contract, const char *year_tex
 {
 	const char *p2[2] = { contract, year_text };
 	xmlDocPtr doc = NULL;
-	xmlNodePtr root = NULL, months[12], cohorts[4], e;
-	struct cy_total tot;
+	xmlNodePtr e;
+	struct cy_fill f;
 	int code;
 
-	memset(&tot, 0, sizeof tot);
-	code = cy_root(conn, p2, &doc, &root);
+	memset(&f, 0, sizeof f);
+	f.year_text = year_text;
+	code = cy_root(conn, p2, &doc, &f.root);
 	if (code == 0)
-		code = cy_slots(root, year, months, cohorts);
+		code = cy_slots(f.root, year, f.months, f.cohorts);
 	if (code == 0)
-		code = cy_fill(conn, p2, root, months, cohorts, &tot);
+		code = pbr_ledger_each_in_force_year(conn, contract, year_text, cy_statement, &f);
 	if (code == 0) {
-		e = xmlNewChild(root, NULL, BAD_CAST "Total", NULL);
+		e = xmlNewChild(f.root, NULL, BAD_CAST "Total", NULL);
 		for (int i = 0; e && i < CY_N; i++)
-			if (pbr_vx_set_int(e, cy_total_attr[i], tot.v[i]) != 0)
+			if (pbr_vx_set_int(e, cy_total_attr[i], f.tot.v[i]) != 0)
 				e = NULL;
 		if (e == NULL)
 			code = oom();
