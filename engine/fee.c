@@ -89,14 +89,18 @@ int pbr_round_signed(__int128 a, __int128 b, int64_t *out)
 	return 0;
 }
 
+int64_t pbr_fee_discount(int64_t annual_price_pence, int64_t learning_curve_ppm)
+{
+	/* A <= 10^12 and the curve <= 10^6: the product fits, the result <= A */
+	return (int64_t)pbr_round_div((__int128)annual_price_pence * learning_curve_ppm, PPM);
+}
+
 int pbr_fee_discounted(const struct pbr_fee_terms *t, int64_t *discount,
 		       int64_t *discounted)
 {
 	if (pbr_fee_terms_ok(t) != 0)
 		return -1;
-	/* A <= 10^12 and the curve <= 10^6 (SPEC 11.1): the discount <= A */
-	*discount = (int64_t)pbr_round_div((__int128)t->annual_price_pence *
-					   t->learning_curve_ppm, PPM);
+	*discount = pbr_fee_discount(t->annual_price_pence, t->learning_curve_ppm);
 	*discounted = t->annual_price_pence - *discount;
 	return 0;
 }

@@ -52,6 +52,10 @@ int pbr_fee_terms_ok(const struct pbr_fee_terms *t);
  * does not fit int64. */
 int pbr_round_signed(__int128 a, __int128 b, int64_t *out);
 
+/* The learning-curve discount round(A * learning_curve_ppm / 10^6), for
+ * terms in the ranges of SPEC 11.1 (then it is at most A). */
+int64_t pbr_fee_discount(int64_t annual_price_pence, int64_t learning_curve_ppm);
+
 /* Discount = round(A * learning_curve_ppm / 10^6) and A' = A - discount.
  * Returns 0, or -1 for terms out of range. */
 int pbr_fee_discounted(const struct pbr_fee_terms *t, int64_t *discount,

@@ -7,6 +7,7 @@
 #include "core.h"
 #include "db.h"
 #include "ledger.h"
+#include "monitor.h"
 #include "settle.h"
 #include "render.h"
 #include "statement.h"
@@ -161,28 +162,6 @@ static int set_money(xmlNodePtr c, xmlNodePtr st, const int64_t *m)
 
 /* ---- the test of SPEC 5a for one area (display) ---- */
 
-/* floor(sqrt(v)) */
-static uint64_t isqrt_u128(unsigned __int128 v)
-{
-	unsigned __int128 lo = 0, hi = (unsigned __int128)UINT64_MAX;
-
-	while (lo < hi) {
-		unsigned __int128 mid = lo + (hi - lo + 1) / 2;
-
-		if (mid * mid <= v)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return (uint64_t)lo;
-}
-
-/* round(a / b) for b > 0, half away from zero (SPEC 1 for negatives) */
-static int64_t signed_round(__int128 a, __int128 b)
-{
-	return a < 0 ? -(int64_t)pbr_round_div(-a, b) : (int64_t)pbr_round_div(a, b);
-}
-
 /* <Chance deductionPence="" [ratePpm lowPpm highPpm zCenti]/>: the binary
  * improvement rate B/W with its 95 % interval (rate +- round(196 isqrt(V)
  * / (100 W)), as the monitor computes it, docs/STATEMENT.md) and z = B /
@@ -192,19 +171,19 @@ static int add_chance(xmlNodePtr parent, int64_t b, int64_t w, unsigned __int128
 {
 	xmlNodePtr c = xmlNewChild(parent, NULL, BAD_CAST "Chance", NULL);
 	uint64_t root;
-	int64_t rate, half;
+	int64_t rate, low, high;
 
 	if (c == NULL || (deduction && pbr_vx_set_int(c, "deductionPence", *deduction) != 0))
 		return -1;
 	if (!has_v || w <= 0)
 		return 0;
-	root = isqrt_u128(v);
-	rate = signed_round(b, w);
-	half = (int64_t)pbr_round_div((__int128)root * 196, (__int128)w * 100);
-	if (pbr_vx_set_int(c, "ratePpm", rate) != 0 || pbr_vx_set_int(c, "lowPpm", rate - half) != 0
-	    || pbr_vx_set_int(c, "highPpm", rate + half) != 0)
+	root = pbr_isqrt128(v);
+	pbr_monitor_interval(b, w, v, &rate, &low, &high);
+	if (pbr_vx_set_int(c, "ratePpm", rate) != 0 || pbr_vx_set_int(c, "lowPpm", low) != 0
+	    || pbr_vx_set_int(c, "highPpm", high) != 0)
 		return -1;
-	if (root > 0 && pbr_vx_set_int(c, "zCenti", signed_round((__int128)b * 100, root)) != 0)
+	if (root > 0 && pbr_vx_set_int(c, "zCenti",
+				       (int64_t)pbr_round_div_signed((__int128)b * 100, root)) != 0)
 		return -1;
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "year_view.h"
 #include "core.h"
 #include "db.h"
+#include "fee.h"
 #include "ledger.h"
 #include "render.h"
 #include "statement.h"
@@ -175,7 +176,7 @@ static int cy_root(PGconn *conn, const char *const p2[2], xmlDocPtr *doc, xmlNod
 	    || !xmlNewProp(terms, BAD_CAST "annualPricePence", BAD_CAST PQgetvalue(res, 0, 2))
 	    || !xmlNewProp(terms, BAD_CAST "learningCurvePpm", BAD_CAST PQgetvalue(res, 0, 3))
 	    || pbr_vx_set_int(terms, "discountedAnnualPricePence",
-			      a - (int64_t)pbr_round_div((__int128)a * lc, 1000000)) != 0
+			      a - pbr_fee_discount(a, lc)) != 0
 	    || !xmlNewProp(terms, BAD_CAST "advancePencePerMonth", BAD_CAST PQgetvalue(res, 0, 4))
 	    || !xmlNewProp(terms, BAD_CAST "mapPence", BAD_CAST PQgetvalue(res, 0, 5))
 	    || !xmlNewProp(terms, BAD_CAST "predictedVolumeMilli", BAD_CAST PQgetvalue(res, 0, 6)))

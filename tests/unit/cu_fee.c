@@ -87,6 +87,8 @@ static void discount_exact(void)
 	int64_t d = -1, a = -1;
 
 	/* 1 200 000 * 50 000 / 10^6 = 60 000 exactly; A' = 1 140 000 */
+	CHECK_I64(pbr_fee_discount(1200000, 50000), 60000);
+	CHECK_I64(pbr_fee_discount(1000000000000LL, 1000000), 1000000000000LL);
 	CHECK_I64(pbr_fee_discounted(&t, &d, &a), 0);
 	CHECK_I64(d, 60000);
 	CHECK_I64(a, 1140000);
