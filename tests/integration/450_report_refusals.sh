@@ -180,6 +180,16 @@ assert_exit 0 sh -c "cd '$TMP/adir' && '$PBR' report '$X' --format csv --out pla
 assert_true "plain name: the CSV xsltproc makes" cmp "$TMP/want.csv" "$TMP/adir/plain.csv"
 assert_eq "plain.csv" "$(ls "$TMP/adir")" "no temporary file left"
 
+# a namespace declaration libxml2 only warns about (a relative URI) is no
+# error: the CSV is xsltproc's
+sed 's#<SettlementStatement xmlns="urn:pbr-settle:statement:1">#<SettlementStatement xmlns="urn:pbr-settle:statement:1" xmlns:r="relative">#' \
+	"$X" >"$TMP/rel.xml"
+assert_true "the relative namespace is in it" grep -q 'xmlns:r="relative"' "$TMP/rel.xml"
+assert_exit 0 "$PBR" report "$TMP/rel.xml" --format csv --out "$TMP/rel.csv"
+assert_eq "" "$(cat "$LAST_ERR")" "a warning of libxml2: nothing on stderr"
+xsltproc "$SRCDIR/reports/statement-csv.xsl" "$TMP/rel.xml" >"$TMP/rel-want.csv" 2>/dev/null || die "xsltproc failed"
+assert_true "the CSV is xsltproc's" cmp "$TMP/rel-want.csv" "$TMP/rel.csv"
+
 # ---- signatures -----------------------------------------------------------------------
 assert_exit 0 "$PBR" report "$X" --format html --out "$TMP/signed.html" --cert "$C"
 xsltproc --stringparam signature_status "valid: signed with the key of certificate cert.pem" \
@@ -219,8 +229,10 @@ sheet() { # BODY: a text stylesheet whose root template is BODY
 sheet '<xsl:value-of select="document('"'/etc/hostname'"')"/>'
 PBR_DATADIR=$D refuse 70 "$X: transformation by $D/reports/statement-csv.xsl failed: .*read for /etc/hostname refused" "$X" --format csv --out "$E"
 # the stylesheet's own message, on one line without its trailing blanks
-sheet '<xsl:message terminate="yes">refused: <xsl:value-of select="//s:StatementId"/>  &#9; </xsl:message>'
+sheet '<xsl:message terminate="yes">refused: <xsl:value-of select="//s:StatementId"/><xsl:text>  &#9; </xsl:text></xsl:message>'
 PBR_DATADIR=$D refuse 65 "report: $X: refused: OV-2025Q4-1$" "$X" --format csv --out "$E"
+sheet '<xsl:message terminate="yes"/>'
+PBR_DATADIR=$D refuse 65 "report: $X: the stylesheet refused the statement$" "$X" --format csv --out "$E"
 # an empty result is an empty file, not a failure
 sheet ''
 PBR_DATADIR=$D assert_exit 0 "$PBR" report "$X" --format csv --out "$TMP/empty.csv"
