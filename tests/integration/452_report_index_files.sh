@@ -51,6 +51,7 @@ copy DIRANNEX
 mkdir "$D/DIRANNEX-2025Q4-1-annex.csv"
 copy BADSCHEMA 's#<Period>2025Q4</Period>#<Period>2025Q9</Period>#'
 cp "$OUT/OV-2025Q4-1-annex.csv" "$D/BADSCHEMA-2025Q4-1-annex.csv"
+copy NOID 's#<Contract id="OV" cpa="OVCPA"/>#<Contract cpa="OVCPA"/>#'
 printf 'not xml <\n' >"$D/junk.xml"
 mkdir "$D/folder.xml"
 truncate -s 65M "$D/huge.xml"
@@ -67,6 +68,8 @@ assert_eq "ANNEX MISSING" "$(field NOANNEX-2025Q4-1 verdict)" "no annex beside i
 assert_eq "ANNEX cannot be read" "$(field DIRANNEX-2025Q4-1 verdict)" "a directory where the annex should be"
 assert_eq "INVALID: not a valid statement (schema)" "$(field BADSCHEMA-2025Q4-1 verdict)" "the schema refuses it"
 assert_match "2025Q9" "$(field BADSCHEMA-2025Q4-1 schema)" "the schema's first problem"
+assert_eq "INVALID: not a valid statement (schema)|" "$(field NOID-2025Q4-1 verdict)|$(field NOID-2025Q4-1 contract)" \
+	"a Contract without its id: listed, INVALID, no contract"
 assert_eq "monthly -17880" "$(field NORTH-2025-12-1 type) $(field NORTH-2025-12-1 amount_due_pence)" \
 	"the monthly sample: -17 880"
 assert_eq "2025-12" "$(field NORTH-2025-12-1 period)" "a monthly statement's period is its month"
@@ -77,13 +80,13 @@ assert_eq "folder.xml — cannot be read
 huge.xml — cannot be read
 junk.xml — not well-formed XML" "$other" "html: the other files, and why (a directory, 65 MiB, not XML)"
 assert_eq 0 "$(grep -c -e hidden -e '\.bak' -e '>\.xml<' "$TMP/index.html")" "hidden files, .xml alone and other suffixes skipped"
-assert_eq 5 "$(($(wc -l <"$I") - 2))" "csv: five statements"
-# the five statements: four FINAL PbR (602 501 each) and the final monthly
-# sample (-17 880): 4 x 602 501 - 17 880 = 2 392 124; problems: all but
-# none are OK (NOT SIGNED, annexes, schema, the unsigned sample)
-assert_match "^TOTAL,.*,5 problems$" "$(tail -1 "$I")" "TOTAL: five problems"
-assert_eq "$((4 * 602501 - 17880))" "$(tail -1 "$I" | cut -d, -f"$(head -1 "$I" | tr ',' '\n' | grep -nx amount_due_pence | cut -d: -f1)")" \
-	"TOTAL amount due: 4 x 602 501 - 17 880"
+assert_eq 6 "$(($(wc -l <"$I") - 2))" "csv: six statements"
+# the six statements: five FINAL PbR (602 501 each) and the final monthly
+# sample (-17 880): 5 x 602 501 - 17 880 = 2 994 625; problems: none is OK
+# (NOT SIGNED, annexes, schema, the unsigned sample)
+assert_match "^TOTAL,.*,6 problems$" "$(tail -1 "$I")" "TOTAL: six problems"
+assert_eq "$((5 * 602501 - 17880))" "$(tail -1 "$I" | cut -d, -f"$(head -1 "$I" | tr ',' '\n' | grep -nx amount_due_pence | cut -d: -f1)")" \
+	"TOTAL amount due: 5 x 602 501 - 17 880"
 
 # ---- sums past 64 bits: refused, not wrapped --------------------------------------------
 D=$TMP/big

@@ -126,7 +126,7 @@ refuse "--contract must match" --contract claw
 refuse "--contract must match" --contract ""
 refuse "--period must be a quarter" --period 2026Q5
 refuse "--period must be a quarter" --period 2026-03
-for m in 2024-13 2024-00 2024-1 2024/12 24-12-01 2024-1x; do
+for m in 2024-13 2024-00 2024-1 2024/12 24-12-01 2024-1x x024-01 2x24-01 20x4-01 202x-01 2024x01 2024-0x 2024-20 2024-010; do
 	refuse "--month must be a month such as 2026-03" --month "$m"
 done
 refuse "one --period or --month" --period 2026Q3 --month 2024-12

@@ -141,9 +141,35 @@ edit "$X" "$TMP/h.xml" "<Cohort |TotalPence|lots"
 pbr_in_force "$TMP/h.xml"
 pcc 65 "report: statement OV-2025Q4-5: no valid Cohort/TotalPence"
 year 65 "report: statement OV-2025Q4-5 in the ledger has a figure that is not an integer"
+# elements outside the statement's namespace are not the statement's: a
+# Cohort with no namespace and one in another namespace before the real one
+python3 - "$X" "$TMP/h.xml" <<'EOF' || die "decoy"
+import sys
+s = open(sys.argv[1]).read()
+decoy = ('<Cohort xmlns="" quarter="1999Q1"><PccArea code="OA"><Members>99</Members></PccArea></Cohort>'
+         '<x:Cohort xmlns:x="urn:example:other"><x:PccArea code="OA"/></x:Cohort>')
+i = s.index('<Cohort quarter=')
+open(sys.argv[2], 'w').write(s[:i] + decoy + s[i:])
+EOF
+pbr_in_force "$TMP/h.xml"
+assert_exit 0 "$PBR" report --pcc OA --from 2025Q4 --to 2025Q4 --format csv --out "$TMP/decoy.csv"
+assert_eq "OV-2025Q4-$SEQ 2 550001" "$(grep '^AREA,' "$TMP/decoy.csv" | cut -d, -f7,8,19 | tr , ' ')" \
+	"the decoys are skipped: OA's 2 members and 550 001 pence"
+# a header without its Kind: the year shows the cohort, with no kind
+edit "$X" "$TMP/h.xml" "DROP|<Kind>|</Kind>"
+pbr_in_force "$TMP/h.xml"
+assert_exit 0 "$PBR" report --contract-year OV 2024 --format csv --out "$C"
+assert_eq "OV-2025Q4-$SEQ 602501 settled in 2025Q4" \
+	"$(for k in statement_id paid_pence note; do cell COHORT 2024Q1 $k; done | paste -sd' ' -)" "no Kind: settled, no restatement note"
+assert_eq "$((602501 - 3 * 17880))" "$(grep '^TOTAL,' "$C" | cut -d, -f"$(col paid_pence)")" \
+	"the year: 602 501 and three months of -17 880"
+rm -f "$C"
+edit "$X" "$TMP/h.xml" "DROP|<TotalPence>602501|</TotalPence>"
+pbr_in_force "$TMP/h.xml"
+pcc 65 "report: statement OV-2025Q4-$SEQ: no valid Cohort/TotalPence"
 edit "$X" "$TMP/h.xml" '<PccArea code="OA"|Members|two'
 pbr_in_force "$TMP/h.xml"
-pcc 65 "report: statement OV-2025Q4-6: PccArea OA has no valid Members"
+pcc 65 "report: statement OV-2025Q4-$SEQ: PccArea OA has no valid Members"
 for v in 7.8e19 "" 1234567890123456789012345678901234567890; do
 	edit "$X" "$TMP/h.xml" "<PccArea code=\"OA\"|BinaryVariance|$v"
 	pbr_in_force "$TMP/h.xml"
