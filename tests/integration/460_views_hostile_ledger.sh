@@ -155,6 +155,15 @@ pbr_in_force "$TMP/h.xml"
 assert_exit 0 "$PBR" report --pcc OA --from 2025Q4 --to 2025Q4 --format csv --out "$TMP/decoy.csv"
 assert_eq "OV-2025Q4-$SEQ 2 550001" "$(grep '^AREA,' "$TMP/decoy.csv" | cut -d, -f7,8,19 | tr , ' ')" \
 	"the decoys are skipped: OA's 2 members and 550 001 pence"
+# a statement from before SPEC 5a: no BinaryVariance for the area, so no
+# interval (empty, not 0), the rest as stated
+edit "$X" "$TMP/h.xml" "DROP|<BinaryVariance>78000000000000000000|</BinaryVariance>"
+pbr_in_force "$TMP/h.xml"
+assert_exit 0 "$PBR" report --pcc OA --from 2025Q4 --to 2025Q4 --format csv --out "$TMP/old.csv"
+for l in AREA TOTAL; do
+	assert_eq "2 550001 |||" "$(grep "^$l," "$TMP/old.csv" | awk -F, '{ print $8, $19, $33 "|" $34 "|" $35 "|" $36 }')" \
+		"no variance: $l line without rate, interval or z"
+done
 # a header without its Kind: the year shows the cohort, with no kind
 edit "$X" "$TMP/h.xml" "DROP|<Kind>|</Kind>"
 pbr_in_force "$TMP/h.xml"
