@@ -110,9 +110,25 @@ year 65 "report: monthly statement OV-2024-03-2 in the ledger has a figure that 
 edit "$M" "$TMP/m.xml" "<VolumeReconciliation |PredictedMilli|"
 ledger_add OV-2024-03-3 MONTHLY 2024-03 3 OV-2024-03-2 "$TMP/m.xml"
 year 65 "report: monthly statement OV-2024-03-3: no valid VolumeReconciliation"
-ledger_add OV-2024-03-4 MONTHLY 2024-03 4 OV-2024-03-3 "$M"
+# every figure the year reads from a monthly statement, one at a time
+n=3
+for f in "<CapCutPence>|CreditPence|" "|AdvancePence|1.5" "<Summary>|PeriodDuePence|-" "<Summary>|AmountDuePence|x" \
+	"<VolumeReconciliation |AdjustmentPence|" "<VolumeReconciliation |ActualMilli|" "<VolumeReconciliation |FfsYearPence|" \
+	"<VolumeReconciliation |MapPence|" "<VolumeReconciliation |PbrPotPence|"; do
+	edit "$M" "$TMP/m.xml" "$f"
+	n=$((n + 1))
+	ledger_add "OV-2024-03-$n" MONTHLY 2024-03 "$n" "OV-2024-03-$((n - 1))" "$TMP/m.xml"
+	case $f in
+	"<VolumeReconciliation |AdjustmentPence|") re=" in the ledger has a figure that is not an integer" ;;
+	"<VolumeReconciliation "*) re=": no valid VolumeReconciliation" ;;
+	*) re=" in the ledger has a figure that is not an integer" ;;
+	esac
+	year 65 "report: monthly statement OV-2024-03-$n$re"
+done
+n=$((n + 1))
+ledger_add "OV-2024-03-$n" MONTHLY 2024-03 "$n" "OV-2024-03-$((n - 1))" "$M"
 assert_exit 0 "$PBR" report --contract-year OV 2024 --format csv --out "$C"
-assert_eq "OV-2024-03-4 -17880 ORIGINAL ." \
+assert_eq "OV-2024-03-$n -17880 ORIGINAL ." \
 	"$(for k in statement_id paid_pence; do cell MONTH 2024-03 $k; done | paste -sd' ' -) $(xp "$M" /MonthlyStatement/Header/Kind) $(cell MONTH 2024-03 note)." \
 	"a readable row is shown as it states (its own Kind: no restatement note)"
 assert_eq "$((602501 - 17880))" "$(grep '^TOTAL,' "$C" | cut -d, -f"$(col paid_pence)")" "the year: 602 501 - 17 880"
@@ -210,14 +226,17 @@ pcc 70 "report: statement OV-2025Q4-$SEQ: the needs bands of PCC area OA do not 
 # a second period (2026Q1, cohort 2024Q2: no rows) and the in-force
 # 2025Q4, both with 5 x 10^18 pence
 edit "$X" "$TMP/big.xml" "<Cohort |TotalPence|$BIG" "<Summary>|PeriodDuePence|$BIG" "<Summary>|AmountDuePence|$BIG"
-ledger_add OV-2026Q1-1 PBR 2026Q1 1 NULL "$TMP/big.xml"
+# (first a PbR row whose statement is a monthly one)
+ledger_add OV-2026Q1-1 PBR 2026Q1 1 NULL "$M"
+year 65 "report: statement OV-2026Q1-1 in the ledger is neither a month nor a cohort of 2024"
+ledger_add OV-2026Q1-2 PBR 2026Q1 2 OV-2026Q1-1 "$TMP/big.xml"
 pbr_in_force "$TMP/big.xml"
 year 65 "report: the year's PbR figures overflow"
 assert_exit 65 "$PBR" report --pcc OA --from 2025Q4 --to 2026Q1 --format csv --out "$E"
 assert_match "report: PCC OA: the contracts' totalPence of periods 2025Q4..2026Q1 overflow" "$(tail -1 "$LAST_ERR")" \
 	"PCC view: the contracts' totals overflow"
 edit "$X" "$TMP/big.xml" "<PccArea code=\"OA\"|BinaryPence|$BIG"
-ledger_add OV-2026Q1-2 PBR 2026Q1 2 OV-2026Q1-1 "$TMP/big.xml"
+ledger_add OV-2026Q1-3 PBR 2026Q1 3 OV-2026Q1-2 "$TMP/big.xml"
 pbr_in_force "$TMP/big.xml"
 assert_exit 65 "$PBR" report --pcc OA --from 2025Q4 --to 2026Q1 --format csv --out "$E"
 assert_match "report: PCC OA: the BinaryPence of periods 2025Q4..2026Q1 overflow" "$(tail -1 "$LAST_ERR")" \
