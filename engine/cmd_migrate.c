@@ -126,15 +126,18 @@ static int apply_one(PGconn *conn, const char *dir, const char *file,
 	snprintf(path, sizeof path, "%s/%s", dir, file);
 	memcpy(version, file, 4);
 	version[4] = '\0';
-	if (pbr_read_file(path, SIZE_MAX, &sql, &len) != PBR_READ_OK)
+	if (pbr_read_file(path, SIZE_MAX, &sql, &len) != PBR_READ_OK) {
+		if (errno == ENOMEM)
+			return pbr_error(EX_OSERR, "out of memory reading migration %s", path);
 		return pbr_error(EX_NOINPUT, "cannot read migration %s: %s", path,
 				 strerror(errno));
+	}
 	if (strlen(sql) != len) {
 		rc = pbr_error(EX_DATAERR, "migration %s holds a NUL byte", path);
 		goto cleanup;
 	}
 	if (pbr_sha256_buffer(sql, len, hex) != 0) {
-		rc = pbr_error(EX_SOFTWARE, "cannot hash %s", path);
+		rc = pbr_error_oom(EX_SOFTWARE, "cannot hash %s", path);
 		goto cleanup;
 	}
 	rc = check_recorded(conn, version, file, path, hex, &recorded);

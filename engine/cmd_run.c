@@ -159,7 +159,7 @@ static int shape(const struct pbr_run_opts *o, const struct pbr_in_force *f,
 	it->period_due = s->period_due;
 	it->amount_due = s->amount_due;
 	if (pbr_statement_xml(s, xml, len) != 0)
-		return pbr_error(EX_SOFTWARE, "cannot write the XML of %s", s->statement_id);
+		return pbr_error_oom(EX_SOFTWARE, "cannot write the XML of %s", s->statement_id);
 	return 0;
 }
 

@@ -126,7 +126,7 @@ static int shape(const struct pbr_run_opts *o, const struct pbr_in_force *f,
 	it->period_due = m->period_due;
 	it->amount_due = m->amount_due;
 	if (pbr_monthly_xml(m, xml, len) != 0)
-		return pbr_error(EX_SOFTWARE, "cannot write the XML of %s", m->statement_id);
+		return pbr_error_oom(EX_SOFTWARE, "cannot write the XML of %s", m->statement_id);
 	return 0;
 }
 

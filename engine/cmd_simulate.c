@@ -181,7 +181,7 @@ static int simulate_one(PGconn *conn, const struct sim_opts *o,
 		if (n < 0 || (size_t)n >= sizeof s->created_at)
 			return pbr_error(EX_SOFTWARE, "timestamp %s too long", created_at);
 		if (pbr_statement_xml(s, &sm->xml, &sm->xml_len) != 0)
-			return pbr_error(EX_SOFTWARE, "cannot write the XML of %s", s->statement_id);
+			return pbr_error_oom(EX_SOFTWARE, "cannot write the XML of %s", s->statement_id);
 	}
 	return 0;
 }

@@ -74,6 +74,6 @@ int pbr_manifest_xml(const struct pbr_manifest *m, char **out, size_t *len)
 	for (size_t i = 0; i < m->n; i++)
 		entry(&w, &m->e[i]);
 	if (pbr_xw_finish(&w, out, len) != 0)
-		return pbr_error(EX_SOFTWARE, "cannot write the run manifest of %s", m->period);
+		return pbr_error_oom(EX_SOFTWARE, "cannot write the run manifest of %s", m->period);
 	return 0;
 }

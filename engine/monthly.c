@@ -575,7 +575,7 @@ int pbr_monthly_compute(PGconn *conn, const char *contract_id, int month,
 	d = pbr_sha256_new();
 	if (d == NULL || digest_lines(d, kpi, 3) != 0 || digest_lines(d, vol, 3) != 0 ||
 	    digest_lines(d, wai, 3) != 0 || pbr_sha256_final(d, m->input_digest) != 0) {
-		rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
+		rc = pbr_error_oom(EX_SOFTWARE, "SHA-256 failed");
 		goto cleanup;
 	}
 	puts_b(&annex, annex_header);
@@ -845,7 +845,7 @@ int pbr_monthly_rebuild(PGconn *conn, xmlDocPtr doc, bool has_superseded,
 		}
 	}
 	if (pbr_monthly_xml(&m, xml, len) != 0)
-		rc = pbr_error(EX_SOFTWARE, "cannot build the recomputed statement");
+		rc = pbr_error_oom(EX_SOFTWARE, "cannot build the recomputed statement");
 cleanup:
 	pbr_monthly_free(&m);
 	return rc;

@@ -35,7 +35,7 @@ int pbr_out_open(struct pbr_outfile *o, const char *dir, const char *name)
 		close(fd);
 		unlink(o->tmp);
 		o->tmp[0] = '\0';
-		return pbr_error(EX_CANTCREAT, "cannot create %s: out of memory",
+		return pbr_error(EX_OSERR, "cannot create %s: out of memory",
 				 o->final);
 	}
 	setvbuf(o->f, NULL, _IOFBF, 1 << 16);

@@ -500,7 +500,7 @@ static int compute_one(PGconn *conn, void *arg, size_t i)
 	} else if (rc == 0)
 		rc = issue(r, &f, it);
 	if (rc == 0 && pbr_sha256_buffer(it->xml, it->xml_len, it->digest) != 0)
-		rc = pbr_error(EX_SOFTWARE, "SHA-256 failed");
+		rc = pbr_error_oom(EX_SOFTWARE, "SHA-256 failed");
 	snprintf(name, sizeof name, "%s-annex.csv", it->statement_id);
 	if (rc == 0)
 		snprintf(it->annex.final, sizeof it->annex.final, "%s/%s", r->o->out, name);

@@ -320,6 +320,8 @@ int pbr_tariff_file_read(const char *path, struct pbr_tariff_file *t)
 	r.path = path;
 	r.t = t;
 	f = fopen(path, "r");
+	if (f == NULL && errno == ENOMEM)
+		return pbr_error(EX_OSERR, "out of memory opening tariff file %s", path);
 	if (f == NULL)
 		return pbr_error(EX_NOINPUT, "cannot open tariff file %s: %s", path,
 				 strerror(errno));

@@ -15,12 +15,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* One line on stderr: the program, a label ("" or "warning: "), the text. */
-static void say(const char *label, const char *fmt, va_list ap)
+/* One line on stderr: the program, a label ("" or "warning: "), the text,
+ * a tail ("" or ": out of memory"). */
+static void say(const char *label, const char *tail, const char *fmt, va_list ap)
 {
 	fputs(PBR_PROGRAM ": ", stderr);
 	fputs(label, stderr);
 	vfprintf(stderr, fmt, ap);
+	fputs(tail, stderr);
 	fputc('\n', stderr);
 }
 
@@ -29,9 +31,20 @@ int pbr_error(int code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	say("", fmt, ap);
+	say("", "", fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int pbr_error_oom(int code, const char *fmt, ...)
+{
+	int oom = errno == ENOMEM;
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("", oom ? ": out of memory" : "", fmt, ap);
+	va_end(ap);
+	return oom ? EX_OSERR : code;
 }
 
 void pbr_warn(const char *fmt, ...)
@@ -39,7 +52,7 @@ void pbr_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	say("warning: ", fmt, ap);
+	say("warning: ", "", fmt, ap);
 	va_end(ap);
 }
 
@@ -48,7 +61,7 @@ void pbr_note(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	say("note: ", fmt, ap);
+	say("note: ", "", fmt, ap);
 	va_end(ap);
 }
 
@@ -84,6 +97,7 @@ enum pbr_read_status pbr_read_file(const char *path, size_t max, char **buf,
 	FILE *f = fopen(path, "rb");
 	enum pbr_read_status rs = PBR_READ_OK;
 	char *b = NULL;
+	int e;
 
 	*buf = NULL;
 	*len = 0;
@@ -105,7 +119,9 @@ enum pbr_read_status pbr_read_file(const char *path, size_t max, char **buf,
 		*buf = b;
 		*len = (size_t)st.st_size;
 	}
+	e = errno;
 	fclose(f);
+	errno = e;              /* the failure's, for pbr_read_failure */
 	return rs;
 }
 
@@ -117,6 +133,8 @@ int pbr_read_failure(enum pbr_read_status rs, const char *path, size_t max)
 	case PBR_READ_OK:
 		break;
 	case PBR_READ_CANNOT_OPEN:
+		if (e == ENOMEM)
+			return pbr_error(EX_OSERR, "out of memory opening %s", path);
 		return pbr_error(EX_NOINPUT, "cannot open %s: %s", path, strerror(e));
 	case PBR_READ_NOT_REGULAR:
 		return pbr_error(EX_NOINPUT, "%s is not a regular file", path);

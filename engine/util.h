@@ -24,6 +24,11 @@
  * can write `return pbr_error(EX_DATAERR, "...", ...)`. */
 int pbr_error(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* pbr_error for a failure whose cause is in errno: when errno is ENOMEM
+ * (a failed allocation leaves it so) the line ends ": out of memory" and
+ * the code is 71 (EX_OSERR), whatever `code` says. */
+int pbr_error_oom(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Prints "pbr-settle: warning: <message>\n" on stderr. */
 void pbr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

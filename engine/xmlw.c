@@ -4,6 +4,7 @@
 #include "xmlw.h"
 #include "core.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ int pbr_xw_begin(struct pbr_xw *w, const char *root, const char *ns)
 
 int pbr_xw_finish(struct pbr_xw *w, char **out, size_t *len)
 {
-	int rc = -1;
+	int rc = -1, e;
 
 	*out = NULL;
 	*len = 0;
@@ -52,11 +53,13 @@ int pbr_xw_finish(struct pbr_xw *w, char **out, size_t *len)
 	(*out)[*len] = '\0';
 	rc = 0;
 cleanup:
+	e = errno;
 	if (w->x)
 		xmlFreeTextWriter(w->x);
 	xmlBufferFree(w->buf);
 	w->x = NULL;
 	w->buf = NULL;
+	errno = e;              /* ENOMEM when out of memory, for the caller */
 	return rc;
 }
 
