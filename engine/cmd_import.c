@@ -159,11 +159,15 @@ static int end_copy(struct copy_out *o, bool ok, const char *path)
 	PGresult *res;
 	int rc = 0;
 
-	if (ok && out_flush(o) != 0)
+	if (ok && out_flush(o) != 0) {
 		ok = false;
+		rc = o->b.oom ? pbr_error(EX_OSERR, "%s: out of memory; nothing imported", path) :
+		     pbr_error(EX_UNAVAILABLE, "%s: sending to the database: %s", path,
+			       pbr_db_message(o->conn));
+	}
 	if (PQputCopyEnd(o->conn, ok ? NULL : "refused by pbr-settle import") != 1)
-		return pbr_error(EX_UNAVAILABLE, "%s: sending to the database: %s", path,
-				 pbr_db_message(o->conn));
+		return rc ? rc : pbr_error(EX_UNAVAILABLE, "%s: sending to the database: %s", path,
+					   pbr_db_message(o->conn));
 	while ((res = PQgetResult(o->conn)) != NULL) {
 		if (ok && rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK) {
 			const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
@@ -261,6 +265,8 @@ static int scan(const struct import_opts *o, struct pbr_import_checker *k, struc
 	int r;
 
 	while ((r = pbr_csv_read(c)) != 0) {
+		if (c->oom)
+			return pbr_error(EX_OSERR, "%s: out of memory", o->path);
 		if (r < 0) {
 			refuse(o->path, refused, first, first_size, c->rec_line, c->err);
 			break;
@@ -271,8 +277,11 @@ static int scan(const struct import_opts *o, struct pbr_import_checker *k, struc
 			refuse(o->path, refused, first, first_size, c->rec_line, why);
 			continue;
 		}
-		if (*refused == 0 && !o->dry_run)
+		if (*refused == 0 && !o->dry_run) {
 			out_row(out, k->feed, c);
+			if (out->b.failed)
+				break;      /* end_copy says why */
+		}
 	}
 	if (c->io_error)
 		return pbr_error(EX_IOERR, "%s: read error", o->path);
@@ -477,6 +486,8 @@ int cmd_import(int argc, char **argv)
 		return 0;
 	}
 	f = fopen(o.path, "rb");
+	if (f == NULL && errno == ENOMEM)
+		return pbr_error(EX_OSERR, "out of memory opening %s", o.path);
 	if (f == NULL)
 		return pbr_error(EX_NOINPUT, "cannot open %s: %s", o.path, strerror(errno));
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -115,8 +115,10 @@ static int add_byte(struct pbr_csv *c, int ch)
 		if (cap > MAX_RECORD + 2)
 			return -1;
 		d = realloc(c->data, cap);
-		if (d == NULL)
+		if (d == NULL) {
+			c->oom = true;
 			return -1;
+		}
 		c->data = d;
 		c->dcap = cap;
 	}
@@ -229,7 +231,10 @@ int pbr_csv_read(struct pbr_csv *c)
 		c->line++;
 	return 1;
 too_long:
-	snprintf(c->err, sizeof c->err, "a record longer than %zu MiB", MAX_RECORD >> 20);
+	if (c->oom)
+		snprintf(c->err, sizeof c->err, "out of memory");
+	else
+		snprintf(c->err, sizeof c->err, "a record longer than %zu MiB", MAX_RECORD >> 20);
 	return -1;
 }
 
@@ -497,6 +502,8 @@ int pbr_import_check_header(const struct pbr_feed *feed, struct pbr_csv *c,
 				      feed->cols[i].name);
 	if (c->io_error)
 		return pbr_error(EX_IOERR, "%s: read error: %s", path, strerror(errno));
+	if (c->oom)
+		return pbr_error(EX_OSERR, "%s: out of memory", path);
 	if (r == 0)
 		return pbr_error(EX_DATAERR, "%s: line 1: empty file, expected the header %s",
 				 path, want);
@@ -523,6 +530,7 @@ static void out_put(struct pbr_copybuf *o, const char *s, size_t n)
 			cap *= 2;
 		if ((b = realloc(o->buf, cap)) == NULL) {
 			o->failed = true;
+			o->oom = true;
 			return;
 		}
 		o->buf = b;

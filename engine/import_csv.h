@@ -60,6 +60,7 @@ struct pbr_csv {
 	unsigned char buf[65536];
 	size_t pos, len;
 	bool eof, io_error, started;
+	bool oom;                   /* out of memory for a record (pbr_csv_read -1) */
 	long line;                  /* physical line being read, from 1 */
 	/* the record just read */
 	long rec_line;              /* where it starts */
@@ -115,6 +116,7 @@ struct pbr_copybuf {
 	char *buf;
 	size_t len, cap;
 	bool failed;
+	bool oom;                   /* failed for want of memory */
 };
 
 /* Appends the record as one row of COPY text format: tab-separated, \N
