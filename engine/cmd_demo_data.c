@@ -734,8 +734,10 @@ static int load_all(PGconn *conn, const struct demo_opts *o, long long *rows)
 
 		for (int i = 0; i < DEMO_NCPA; i++)
 			weight_pm[i] = cpas[i].weight_pm;
-		if (pbr_demo_contract_years(conn, weight_pm, DEMO_NCPA) != 0)
-			goto fail;
+		if ((rc = pbr_demo_contract_years(conn, weight_pm, DEMO_NCPA)) != 0) {
+			PQclear(PQexec(conn, "ROLLBACK"));
+			return rc;
+		}
 	}
 	if (pbr_db_exec(conn, "demo-data: emptying pbr.cohort_member",
 			"DELETE FROM pbr.cohort_member") != 0)

@@ -365,8 +365,7 @@ static int load_returns(PGconn *conn, struct return_cols *r)
 	p[2] = tb_done(&r->vb);
 	p[3] = tb_done(&r->vn);
 	if (!p[0] || !p[1] || !p[2] || !p[3]) {
-		pbr_error(EX_OSERR, "demo-data: out of memory");
-		return -1;
+		return pbr_error(EX_OSERR, "demo-data: out of memory");
 	}
 	if (exec(conn, "demo-data: replacing the demo volume returns",
 		 "DELETE FROM pbr.volume_return WHERE contract_id = ANY ($1::text[])", 1, p) != 0 ||
@@ -380,8 +379,7 @@ static int load_returns(PGconn *conn, struct return_cols *r)
 	p[3] = tb_done(&r->kn);
 	p[4] = tb_done(&r->kd);
 	if (!p[0] || !p[1] || !p[2] || !p[3] || !p[4]) {
-		pbr_error(EX_OSERR, "demo-data: out of memory");
-		return -1;
+		return pbr_error(EX_OSERR, "demo-data: out of memory");
 	}
 	if (exec(conn, "demo-data: replacing the demo KPI returns",
 		 "DELETE FROM pbr.kpi_return WHERE contract_id = ANY ($1::text[])", 1, p) != 0 ||
@@ -408,7 +406,7 @@ static int returns(PGconn *conn, const int *weight_pm, int ncontracts)
 		for (int m = 1; m <= 12; m++)
 			month_returns(&r, i, id, m, cases);
 	}
-	if (load_returns(conn, &r) != 0)
+	if ((rc = load_returns(conn, &r)) != 0)
 		goto cleanup;
 	rc = exec(conn, "demo-data: inserting pbr.credit_waiver",
 		  "INSERT INTO pbr.credit_waiver (contract_id, month, kpi_code, reason, approved_by)"
@@ -422,10 +420,13 @@ cleanup:
 
 int pbr_demo_contract_years(PGconn *conn, const int *weight_pm, int ncontracts)
 {
+	int rc;
+
 	if (reference(conn) != 0)
-		return -1;
+		return pbr_db_failure_code(conn);
 	for (int i = 0; i < ncontracts; i++)
 		if (terms(conn, i, weight_pm[i]) != 0)
-			return -1;
-	return returns(conn, weight_pm, ncontracts);
+			return pbr_db_failure_code(conn);
+	rc = returns(conn, weight_pm, ncontracts);   /* -1: a database failure */
+	return rc < 0 ? pbr_db_failure_code(conn) : rc;
 }
