@@ -324,20 +324,26 @@ static void annex_path(const char *path, const struct header *h, char *annex, si
 	snprintf(annex, size, "%.*s%s-annex.csv", dirlen, path, h->statement_id);
 }
 
-static void check_annex(const char *path, const struct header *h, struct verdict *v)
+/* Returns 0, or a sysexits code after one line (an annex that is there
+ * but cannot be read). */
+static int check_annex(const char *path, const struct header *h, struct verdict *v)
 {
 	char annex[4096], hex[65];
 
 	annex_path(path, h, annex, sizeof annex);
+	errno = 0;
 	if (pbr_sha256_file(annex, hex) != 0) {
+		if (errno != ENOENT)
+			return pbr_error_oom(EX_IOERR, "cannot read the annex %s", annex);
 		printf("note annex %s not found beside the statement; its digest is checked against the database only\n",
 		       annex);
-		return;
+		return 0;
 	}
 	if (strcmp(hex, h->annex_digest) != 0)
 		differ(v, "annex %s: sha256 %s, AnnexDigest %s", annex, hex, h->annex_digest);
 	else
 		printf("ok annex %s sha256 %s\n", annex, hex);
+	return 0;
 }
 
 /* A login that reads no offender row (SPEC 10): the annex beside the
@@ -455,7 +461,7 @@ static int rebuild_settlement(PGconn *conn, const struct header *h, const struct
 	if ((rc = take_identity(&s, h, l)) != 0)
 		goto cleanup;
 	if (pbr_statement_xml(&s, xml, len) != 0)
-		rc = pbr_error(EX_SOFTWARE, "cannot build the recomputed statement");
+		rc = pbr_error_oom(EX_SOFTWARE, "cannot build the recomputed statement");
 cleanup:
 	pbr_statement_free(&s);
 	return rc;
@@ -706,7 +712,7 @@ static int check_ledger(struct verify_state *s)
 	if ((rc = read_ledger(s->conn, &s->h, &s->l)) != 0)
 		return rc;
 	if (pbr_sha256_buffer(s->buf, s->record_len, hex) != 0)
-		return pbr_error(EX_SOFTWARE, "SHA-256 failed");
+		return pbr_error_oom(EX_SOFTWARE, "SHA-256 failed");
 	if (strcmp(s->h.status, "FINAL") != 0)
 		return 0;
 	check_ledger_digest(s, hex);
@@ -726,7 +732,8 @@ static int check_figures(struct verify_state *s)
 		printf("note this login reads no offender row: a monthly statement is recomputed from its returns (volumes, KPIs, waivers), which are no offender's\n");
 	else if (from_aggregates)
 		printf("note this login reads no offender row: figures are recomputed from the database's aggregates (pbr.cohort_aggregates) and the annex\n");
-	check_annex(s->path, &s->h, &s->v);
+	if ((rc = check_annex(s->path, &s->h, &s->v)) != 0)
+		return rc;
 	return recompute(s->conn, s->doc, &s->h, &s->l, from_aggregates, &s->v);
 }
 
@@ -831,7 +838,7 @@ int cmd_verify(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct verify_opts o = { .ncerts = 0, .allow_unsigned = false };
-	int c;
+	int c, pem;
 
 	opterr = 0;
 	optind = 0;     /* GNU: full reinitialisation */
@@ -842,7 +849,10 @@ int cmd_verify(int argc, char **argv)
 				return pbr_error(EX_USAGE, "verify: at most %d --cert", MAX_CERTS);
 			if (access(optarg, R_OK) != 0)
 				return pbr_error(EX_NOINPUT, "cannot read certificate %s", optarg);
-			if (!pbr_is_pem_certificate(optarg))
+			pem = pbr_is_pem_certificate(optarg);
+			if (pem < 0)
+				return pbr_error_oom(EX_NOINPUT, "cannot read certificate %s", optarg);
+			if (pem == 0)
 				return pbr_error(EX_DATAERR, "--cert %s is not a PEM certificate", optarg);
 			o.certs[o.ncerts++] = optarg;
 			break;

@@ -7,6 +7,7 @@
 
 #include <libxml/c14n.h>
 #include <libxml/parser.h>
+#include <errno.h>
 #include <limits.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -51,13 +52,14 @@ static int no_pass_phrase(char *buf, int size, int rwflag, void *u)
 
 /* 1 when the certificate's public key is the private key's: xmlsec signs
  * with the key and embeds the certificate as given, so a pair that does
- * not belong together makes a signature nobody can verify. */
+ * not belong together makes a signature nobody can verify.  -1 (errno)
+ * when either file cannot be opened again (out of memory). */
 static int key_fits_cert(const char *key_pem, const char *cert_pem)
 {
-	FILE *kf = fopen(key_pem, "r"), *cf = fopen(cert_pem, "r");
-	EVP_PKEY *key = kf ? PEM_read_PrivateKey(kf, NULL, no_pass_phrase, NULL) : NULL;
+	FILE *kf = fopen(key_pem, "r"), *cf = kf ? fopen(cert_pem, "r") : NULL;
+	EVP_PKEY *key = cf ? PEM_read_PrivateKey(kf, NULL, no_pass_phrase, NULL) : NULL;
 	X509 *cert = cf ? PEM_read_X509(cf, NULL, no_pass_phrase, NULL) : NULL;
-	int fits = key && cert && X509_check_private_key(cert, key) == 1;
+	int fits = !cf ? -1 : key && cert && X509_check_private_key(cert, key) == 1;
 
 	EVP_PKEY_free(key);
 	X509_free(cert);
@@ -72,7 +74,7 @@ int pbr_is_pem_certificate(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	X509 *cert = f ? PEM_read_X509(f, NULL, no_pass_phrase, NULL) : NULL;
-	int ok = cert != NULL;
+	int ok = f == NULL ? -1 : cert != NULL;
 
 	X509_free(cert);
 	if (f)
@@ -84,6 +86,7 @@ static xmlSecKeyPtr signing_key(const char *key_pem, const char *cert_pem,
 				int *rc)
 {
 	xmlSecKeyPtr key = NULL;
+	int fits;
 
 	pthread_mutex_lock(&key_lock);
 	if (cached_key == NULL || strcmp(cached_key_path, key_pem) != 0 ||
@@ -103,9 +106,13 @@ static xmlSecKeyPtr signing_key(const char *key_pem, const char *cert_pem,
 					cert_pem);
 			goto out;
 		}
-		if (!key_fits_cert(key_pem, cert_pem)) {
+		fits = key_fits_cert(key_pem, cert_pem);
+		if (fits <= 0) {
 			free_cached_key();
-			*rc = pbr_error(EX_DATAERR, "the signing key %s and the certificate %s do not belong together (the certificate's public key is not the key's)",
+			*rc = fits < 0 ?
+			      pbr_error_oom(EX_NOINPUT, "cannot read the signing key %s and the certificate %s again",
+					    key_pem, cert_pem) :
+			      pbr_error(EX_DATAERR, "the signing key %s and the certificate %s do not belong together (the certificate's public key is not the key's)",
 					key_pem, cert_pem);
 			goto out;
 		}
@@ -511,9 +518,18 @@ int pbr_verify_signatures(xmlDocPtr doc, const char *const *certs,
 		}
 	for (int i = 0; i < nsig; i++) {
 		struct pbr_signer *s = &signers[i];
-		X509 *cert = embedded_cert(sig[i]);
-		int at = matching_cert(cert, certs, ncerts);
+		X509 *cert;
+		int at;
 		const char *use = NULL;
+
+		errno = 0;      /* ENOMEM after: out of memory, not "no certificate" */
+		cert = embedded_cert(sig[i]);
+		at = matching_cert(cert, certs, ncerts);
+		if (errno == ENOMEM) {
+			X509_free(cert);
+			snprintf(msg, msg_size, "out of memory");
+			return -1;
+		}
 
 		s->counter = i;
 		subject_of(cert, s->subject, sizeof s->subject);
@@ -710,15 +726,16 @@ static int check_certified(const char *out, size_t n, size_t at, size_t object_l
 	size_t s0, s1;
 	xmlDocPtr check = xmlReadMemory(out, (int)n, "certified.xml", NULL,
 					XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	int rc = 0;
+	int rc = 0, nsig;
 
 	memset(signers, 0, sizeof signers);
-	if (check == NULL || pbr_verify_signatures(check, NULL, 0, signers, msg, sizeof msg) != 2 ||
-	    !signers[0].valid || !signers[1].valid ||
+	snprintf(msg, sizeof msg, "%s", check ? "" : "it does not parse");
+	nsig = check ? pbr_verify_signatures(check, NULL, 0, signers, msg, sizeof msg) : -1;
+	if (nsig != 2 || !signers[0].valid || !signers[1].valid ||
 	    pbr_countersignature_span(out, n, &s0, &s1) != 1 || s0 != at ||
 	    s1 - s0 != object_len)
 		rc = pbr_error(EX_SOFTWARE, "the certified statement does not check out: %s",
-			       signers[0].valid ? signers[1].msg : signers[0].msg);
+			       msg[0] ? msg : signers[0].valid ? signers[1].msg : signers[0].msg);
 	if (check)
 		xmlFreeDoc(check);
 	return rc;

@@ -23,7 +23,8 @@ int pbr_sign(const char *xml, size_t len, const char *key_pem,
 int pbr_verify_signature(xmlDocPtr doc, const char *cert_pem, char *msg,
 			 size_t msg_size);
 
-/* 1 when path holds a PEM X.509 certificate, else 0. */
+/* 1 when path holds a PEM X.509 certificate, else 0; -1 (errno) when it
+ * cannot be opened. */
 int pbr_is_pem_certificate(const char *path);
 
 /* True when doc's root carries a ds:Signature child. */
