@@ -94,9 +94,13 @@ static int index_read(const char *path, const char *file, xmlNodePtr root, xmlDo
 	size_t len = 0;
 	xmlNodePtr st;
 	const char *why;
+	enum pbr_read_status rs;
 
 	*doc = NULL;
-	if (pbr_read_file(path, 64u << 20, &buf, &len) != PBR_READ_OK)
+	rs = pbr_read_file(path, 64u << 20, &buf, &len);
+	if ((rs == PBR_READ_CANNOT_OPEN || rs == PBR_READ_FAILED) && errno == ENOMEM)
+		return pbr_error(EX_OSERR, "report: out of memory reading %s", path);
+	if (rs != PBR_READ_OK)
 		return index_other(root, file, "cannot be read");
 	*doc = pbr_xml_parse(buf, len, path, &prob);
 	free(buf);
@@ -116,7 +120,8 @@ static int index_read(const char *path, const char *file, xmlNodePtr root, xmlDo
 	}
 }
 
-/* The annex beside statement id against its AnnexDigest. */
+/* The annex beside statement id against its AnnexDigest; NULL when out
+ * of memory. */
 static const char *index_annex(const char *dir, const char *id, const char *digest, bool *ok)
 {
 	char annex[PATH_MAX], hex[PBR_SHA256_HEX];
@@ -126,7 +131,7 @@ static const char *index_annex(const char *dir, const char *id, const char *dige
 	if (access(annex, R_OK) != 0)
 		return "MISSING";
 	if (pbr_sha256_file(annex, hex) != 0)
-		return "cannot be read";
+		return errno == ENOMEM ? NULL : "cannot be read";
 	*ok = strcmp(hex, digest) == 0;
 	return *ok ? "matches AnnexDigest" : "MISMATCH: not the AnnexDigest";
 }
@@ -248,6 +253,8 @@ static int index_check(const char *dir, const char *path, const char *cert, xmlD
 		return pbr_error(EX_SOFTWARE, "report: schema %s: %s", pbr_statement_schema_path(),
 				 c->prob.first);
 	c->annex_state = index_annex(dir, d->id, d->digest, &c->annex_ok);
+	if (c->annex_state == NULL)
+		return pbr_error(EX_OSERR, "report: out of memory reading the annex of %s", d->id);
 	return pbr_render_signature_status(path, doc, cert, c->sig, sizeof c->sig, &c->valid);
 }
 
