@@ -329,9 +329,12 @@ static int bands_read(struct pcc_ctx *x, const char *sid, xmlNodePtr h, struct b
 		rc = oom();
 	else if (pbr_quarter_parse(period, &q) != 0)
 		*why = "the statement's period is not a quarter";
-	else if (pbr_settle(x->conn, contract, q, &so, &s) != 0)
-		*why = "the cohort could not be read again (see the message above)";
-	else if (strcmp(b->input_digest, digest) != 0)
+	else if ((rc = pbr_settle(x->conn, contract, q, &so, &s)) != 0) {
+		if (rc != EX_OSERR) {   /* out of memory fails the view */
+			rc = 0;
+			*why = "the cohort could not be read again (see the message above)";
+		}
+	} else if (strcmp(b->input_digest, digest) != 0)
 		*why = "the cohort's rows have changed since the statement was settled "
 		       "(its input digest differs; run pbr-settle verify)";
 	if (*why)
@@ -543,7 +546,8 @@ static int period_chance(xmlNodePtr h, xmlNodePtr cohort, xmlNodePtr p, const st
 	char *sig = pbr_vx_text(pbr_vx_child(cohort, "BinarySignificant"), NULL);
 	char *zm = pbr_vx_text(pbr_vx_child(pbr_vx_child(h, "Tariff"), "SignificanceZMilli"), NULL);
 	char *term = pbr_vx_text(pbr_vx_child(cohort, "TerminationFlag"), NULL);
-	int bad = add_chance(p, a->f[F_B], a->f[F_W], a->v, a->has_v, &a->deduction) != 0;
+	int bad = !mode || !sig || !zm || !term ||
+		  add_chance(p, a->f[F_B], a->f[F_W], a->v, a->has_v, &a->deduction) != 0;
 
 	ch = bad ? NULL : pbr_vx_child_any(p, "Chance");
 	if (!bad && ch && mode && *mode)
