@@ -53,7 +53,14 @@ $(BUILD)/faults/obj/%.o: engine/%.c
 $(BUILD)/faults/pbr-settle: $(FAULT_OBJ)
 	$(CC) $(CFLAGS) -o $@ $(FAULT_OBJ) $(PKG_LIBS) -lpthread
 
-faults: $(BUILD)/faults/pbr-settle
+# The allocation-failure shim (tests/oom/failmalloc.c), preloaded by
+# tests/integration/560_alloc_failures.sh; plain flags: a sanitizer
+# replaces malloc.
+$(BUILD)/failmalloc.so: tests/oom/failmalloc.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) $(WARN) -O2 -g -fPIC -shared $< -o $@ -ldl
+
+faults: $(BUILD)/faults/pbr-settle $(BUILD)/failmalloc.so
 
 $(BUILD)/unit_tests: $(UNIT_SRC) $(UNIT_LINK) $(wildcard engine/*.h tests/unit/*.h)
 	@mkdir -p $(BUILD)
@@ -120,7 +127,8 @@ install: $(BUILD)/pbr-settle
 	install -m 644 migrations/*.sql $(DESTDIR)$(PREFIX)/share/pbr-settle/migrations/
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/pbr-settle $(BUILD)/unit_tests $(BUILD)/unit_tests_asan
+	rm -rf $(BUILD)/obj $(BUILD)/pbr-settle $(BUILD)/unit_tests $(BUILD)/unit_tests_asan \
+		$(BUILD)/failmalloc.so
 
 -include $(ENGINE_OBJ:.o=.d) $(FAULT_OBJ:.o=.d)
 
