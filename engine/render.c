@@ -12,7 +12,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +291,78 @@ static xsltSecurityPrefsPtr forbid_all(void)
 	return sec;
 }
 
+/* The compiled stylesheets, one per path: compiled on first use and kept
+ * for the life of the process (report's views and the fuzz harness render
+ * many documents; libxslt applies a compiled stylesheet any number of
+ * times without changing it).  Freed at exit (free_sheets), so leak
+ * checkers see nothing.  The lock guards the cache; today only a
+ * command's main thread renders (run's --jobs workers never do). */
+struct cached_sheet {
+	char path[PATH_MAX];
+	xsltStylesheetPtr style;        /* owns its document */
+};
+static struct cached_sheet sheets[16];  /* reports/ has 10 */
+static pthread_mutex_t sheet_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void free_sheets(void)
+{
+	for (size_t i = 0; i < sizeof sheets / sizeof sheets[0]; i++) {
+		if (sheets[i].style)
+			xsltFreeStylesheet(sheets[i].style);
+		memset(&sheets[i], 0, sizeof sheets[i]);
+	}
+}
+
+/* Reads and compiles the stylesheet at xsl, libxslt's messages into eb.
+ * NULL after printing one line (exit 70). */
+static xsltStylesheetPtr compile_sheet(const char *xsl, struct errbuf *eb)
+{
+	xmlDocPtr xdoc = read_data_file(xsl, "stylesheet");
+	xsltStylesheetPtr style;
+
+	if (xdoc == NULL)
+		return NULL;
+	errbuf_reset(eb);
+	style = xsltParseStylesheetDoc(xdoc);
+	if (style == NULL) {
+		xmlFreeDoc(xdoc);	/* not taken over on failure */
+		pbr_error(EX_SOFTWARE, "report: stylesheet %s: %s", xsl,
+			  eb->count ? eb->first : "cannot compile");
+	}
+	return style;
+}
+
+/* The compiled stylesheet at xsl, from the cache or compiled now and
+ * cached.  NULL after printing one line (exit 70); a failure is not
+ * cached. */
+static xsltStylesheetPtr get_sheet(const char *xsl, struct errbuf *eb)
+{
+	static bool registered;
+	struct cached_sheet *free_slot = NULL;
+	xsltStylesheetPtr style = NULL;
+
+	pthread_mutex_lock(&sheet_lock);
+	for (size_t i = 0; i < sizeof sheets / sizeof sheets[0] && style == NULL; i++) {
+		if (sheets[i].style == NULL)
+			free_slot = free_slot ? free_slot : &sheets[i];
+		else if (strcmp(sheets[i].path, xsl) == 0)
+			style = sheets[i].style;
+	}
+	if (style == NULL && free_slot == NULL)        /* more sheets than slots */
+		pbr_error(EX_SOFTWARE, "report: stylesheet %s: no room to keep it", xsl);
+	else if (style == NULL) {
+		style = compile_sheet(xsl, eb);
+		if (style != NULL) {
+			snprintf(free_slot->path, sizeof free_slot->path, "%s", xsl);
+			free_slot->style = style;
+			if (!registered)
+				registered = atexit(free_sheets) == 0;
+		}
+	}
+	pthread_mutex_unlock(&sheet_lock);
+	return style;
+}
+
 /* Applies <datadir>/reports/<sheet>-<fmt>.xsl to doc.  params is a
  * NULL-terminated name/XPath-expression list (libxslt convention) or NULL.
  * On success *text / *len hold the serialised result (xmlFree it; may be
@@ -297,8 +371,7 @@ int pbr_render_transform(const char *path, xmlDocPtr doc, const char *sheet,
 			 enum pbr_format fmt, const char **params, xmlChar **text, int *len)
 {
 	char xsl[PATH_MAX];
-	xmlDocPtr xdoc;
-	xsltStylesheetPtr style = NULL;
+	xsltStylesheetPtr style;
 	xsltTransformContextPtr tc = NULL;
 	xsltSecurityPrefsPtr sec = NULL;
 	xmlDocPtr result = NULL;
@@ -310,17 +383,12 @@ int pbr_render_transform(const char *path, xmlDocPtr doc, const char *sheet,
 	if ((size_t)snprintf(xsl, sizeof xsl, "%s/reports/%s-%s.xsl", pbr_datadir(),
 			     sheet, pbr_format_name(fmt)) >= sizeof xsl)
 		return pbr_error(EX_SOFTWARE, "report: data directory path too long");
-	xdoc = read_data_file(xsl, "stylesheet");
-	if (xdoc == NULL)
-		return EX_SOFTWARE;
 
 	errbuf_reset(&eb);
 	xsltSetGenericErrorFunc(&eb, on_generic_error);
-	style = xsltParseStylesheetDoc(xdoc);
+	style = get_sheet(xsl, &eb);
 	if (style == NULL) {
-		xmlFreeDoc(xdoc);	/* not taken over on failure */
-		code = pbr_error(EX_SOFTWARE, "report: stylesheet %s: %s", xsl,
-				 eb.count ? eb.first : "cannot compile");
+		code = EX_SOFTWARE;
 		goto done;
 	}
 
@@ -362,9 +430,7 @@ done:
 		xsltFreeTransformContext(tc);
 	if (sec)
 		xsltFreeSecurityPrefs(sec);
-	if (style)
-		xsltFreeStylesheet(style);	/* frees xdoc too */
-	return code;
+	return code;	/* style stays in the cache */
 }
 
 /* ------------------------------------------------------------------ */

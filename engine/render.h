@@ -54,7 +54,8 @@ int pbr_render_signature_status(const char *name, xmlDocPtr doc, const char *cer
 				char *buf, size_t size, int *valid);
 
 /* Applies <datadir>/reports/<sheet>-<format>.xsl to doc (what names the
- * document in messages).  params is a NULL-terminated name/XPath list
+ * document in messages); each stylesheet is compiled once per process and
+ * kept (freed at exit).  params is a NULL-terminated name/XPath list
  * (libxslt convention) or NULL.  *text / *len: the result (xmlFree it;
  * may be NULL when empty). */
 int pbr_render_transform(const char *what, xmlDocPtr doc, const char *sheet,

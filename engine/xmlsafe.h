@@ -28,7 +28,8 @@ xmlDocPtr pbr_xml_parse(const char *buf, size_t len, const char *name,
 			struct pbr_xml_problem *p);
 
 /* Validates doc against <datadir>/schemas/statement.xsd (monthly.xsd
- * for a MonthlyStatement).  Returns 1 valid,
+ * for a MonthlyStatement), each compiled once per process and kept (freed
+ * at exit).  Returns 1 valid,
  * 0 not valid (*p: the first problem), -1 when the check cannot run
  * (*p says why). */
 int pbr_statement_schema_check(xmlDocPtr doc, struct pbr_xml_problem *p);
