@@ -516,6 +516,7 @@ static int each_doc(PGresult *res, pbr_ledger_doc_fn fn, void *arg)
 		d.cohort = PQgetvalue(res, i, 3);
 		d.xml = PQgetvalue(res, i, 4);
 		d.len = (size_t)PQgetlength(res, i, 4);
+		d.chain_due = PQnfields(res) > 5 ? PQgetvalue(res, i, 5) : "";
 		rc = fn(arg, &d);
 	}
 	PQclear(res);
@@ -529,7 +530,9 @@ int pbr_ledger_each_in_force_year(PGconn *conn, const char *contract,
 	const char *params[2] = { contract, year };
 	PGresult *res = pbr_db_query(conn, "reading the statements in force",
 		"SELECT s.statement_id, s.statement_type, s.period, coalesce(s.cohort_quarter, ''),"
-		" convert_from(s.statement_xml, 'UTF8')"
+		" convert_from(s.statement_xml, 'UTF8'),"
+		" (SELECT sum(a.amount_due_pence) FROM pbr.settlement a WHERE a.contract_id = s.contract_id"
+		"  AND a.statement_type = s.statement_type AND a.period = s.period)"
 		" FROM pbr.statement_in_force s WHERE s.contract_id = $1"
 		" AND ((s.statement_type = 'MONTHLY' AND left(s.period, 4) = $2)"
 		"  OR (s.statement_type = 'PBR' AND left(s.cohort_quarter, 4) = $2))"

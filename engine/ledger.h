@@ -185,6 +185,9 @@ int pbr_ledger_each_listed(PGconn *conn, const char *contract,
 struct pbr_ledger_doc {
 	const char *statement_id, *type, *period, *cohort, *xml;
 	size_t len;
+	/* the sum of AmountDue along the statement's chain (original and
+	 * restatements, SPEC 7): what its period has paid; "" where not read */
+	const char *chain_due;
 };
 
 /* Called once per statement; a non-zero return stops and is returned. */
@@ -192,7 +195,8 @@ typedef int (*pbr_ledger_doc_fn)(void *arg, const struct pbr_ledger_doc *d);
 
 /* The statements in force of contract for a contract year (year: four
  * digits; SPEC 11.6): its months year-01..year-12 and its PbR cohorts
- * yearQ1..yearQ4, in period order (bytewise), each passed to fn.
+ * yearQ1..yearQ4, in period order (bytewise), each passed to fn with its
+ * chain_due.
  * Returns 0, fn's non-zero, or a sysexits code. */
 int pbr_ledger_each_in_force_year(PGconn *conn, const char *contract,
 				  const char *year, pbr_ledger_doc_fn fn,

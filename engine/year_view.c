@@ -108,10 +108,12 @@ static int cy_month(xmlNodePtr m, const char *sid, xmlDocPtr doc, struct cy_tota
 	return 0;
 }
 
-/* One PbR statement in force into its <Cohort>: what it is worth net of
- * the advances it recovers (PeriodDue - AdvanceNetted: the amounts due
- * along its chain). */
-static int cy_cohort(xmlNodePtr c, const char *sid, xmlDocPtr doc, struct cy_total *t)
+/* One PbR statement in force into its <Cohort>: what its period has paid
+ * (chain_due, the ledger's amounts due along its chain: SPEC 7 nets the
+ * advance once, in the original, so a restatement's own AdvanceNetted is
+ * 0) and the advance its chain netted, PeriodDue less that. */
+static int cy_cohort(xmlNodePtr c, const char *sid, xmlDocPtr doc, const char *chain_due,
+		     struct cy_total *t)
 {
 	xmlNodePtr st = xmlDocGetRootElement(doc), h = pbr_vx_child(st, "Header");
 	xmlNodePtr sum = pbr_vx_child(st, "Summary"), ar = pbr_vx_child(st, "AnnualReconciliation");
@@ -120,13 +122,16 @@ static int cy_cohort(xmlNodePtr c, const char *sid, xmlDocPtr doc, struct cy_tot
 	if (cy_statement_attrs(c, h, sid) != 0)
 		return pbr_error(EX_OSERR, "out of memory");
 	if (cy_figure(c, "totalPence", pbr_vx_child(st, "Cohort"), "TotalPence", &T) != 0
-	    || cy_figure(c, "advanceNettedPence", sum, "AdvanceNettedPence", &net) != 0
 	    || (ar && cy_figure(c, "trueUpPence", ar, "TrueUpPence", &tu) != 0)
 	    || cy_figure(c, "periodDuePence", sum, "PeriodDuePence", &pd) != 0
 	    || cy_figure(c, "amountDuePence", sum, "AmountDuePence", &ad) != 0)
 		return pbr_error(EX_DATAERR, "report: statement %s in the ledger has a figure that "
 				 "is not an integer", sid);
-	if (__builtin_sub_overflow(pd, net, &paid) || pbr_vx_set_int(c, "paidPence", paid) != 0
+	if (pbr_parse_int64(chain_due, &paid) != 0)
+		return pbr_error(EX_SOFTWARE, "report: the ledger's amounts due of %s are not an "
+				 "integer", sid);
+	if (__builtin_sub_overflow(pd, paid, &net) || pbr_vx_set_int(c, "advanceNettedPence", net) != 0
+	    || pbr_vx_set_int(c, "paidPence", paid) != 0
 	    || cy_add(t, CY_T, T) || cy_add(t, CY_NETTED, net) || cy_add(t, CY_TRUEUP, tu)
 	    || cy_add(t, CY_P_PERIOD, pd) || cy_add(t, CY_P_AMOUNT, ad) || cy_add(t, CY_PAID, paid)
 	    || cy_add(t, CY_COHORTS, 1))
@@ -248,7 +253,7 @@ static int cy_statement(void *arg, const struct pbr_ledger_doc *d)
 		code = cy_month(f->months[idx - 1], sid, sdoc, &f->tot, f->root);
 	else if (strcmp(d->type, "PBR") == 0 && strlen(cq) == 6
 		 && (idx = cq[5] - '0') >= 1 && idx <= 4 && !pbr_render_is_monthly(sdoc))
-		code = cy_cohort(f->cohorts[idx - 1], sid, sdoc, &f->tot);
+		code = cy_cohort(f->cohorts[idx - 1], sid, sdoc, d->chain_due, &f->tot);
 	else
 		code = pbr_error(EX_DATAERR, "report: statement %s in the ledger is neither a "
 				 "month nor a cohort of %s", sid, f->year_text);

@@ -4,8 +4,10 @@
   line, twelve MONTH lines, four COHORT lines and a TOTAL line.  A line not
   yet settled has settled=false, its amounts empty (never 0) and a note
   saying why.  paid_pence is what the statement in force pays for the
-  year: a month's PeriodDuePence; a cohort's PeriodDuePence less the
-  advance it nets (the amounts due along its chain).  The TOTAL line sums
+  year: a month's PeriodDuePence; a cohort's amounts due along its chain
+  in the ledger (SPEC 7), its PeriodDuePence less the advance the chain
+  netted once (advance_netted_pence; a restatement nets none itself, so
+  its own AdvanceNettedPence is not this).  The TOTAL line sums
   the settled lines; its paid_pence is the year's payments so far.  Text
   fields by the engine's one CSV rule (engine/csv.h).
 -->

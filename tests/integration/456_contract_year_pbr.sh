@@ -121,6 +121,23 @@ assert_eq "110000 0" "$(cell MONTH 2024-06 period_due_pence) $(cell MONTH 2024-0
 	"June restated: the fee does not depend on the month's cases; amount due 0"
 assert_eq 1500000 "$(cell TOTAL '' paid_pence)" "the year still pays the MAP"
 
+# ---- a restated cohort: its chain nets the advance once (SPEC 7) -------------------------
+# V01 reoffends: 2024Q2 earns nothing (PeriodDue 0).  The restatement's
+# AmountDue is 0 - 100 000 = -100 000 and it nets no advance; the chain
+# paid 70 000 - 100 000 = -30 000, having netted the 30 000 once.
+q "UPDATE pbr.cohort_member SET reoffence_count = 1 WHERE offender_ref = 'V01'" >/dev/null
+assert_exit 0 "$PBR" run --unsigned --period 2026Q1 --contract TOPUP --out "$OUT" --restate --reason "V01 reoffended"
+year_csv
+assert_eq "TOPUP-2026Q1-2 0 30000 -100000 -30000" \
+	"$(for k in statement_id period_due_pence advance_netted_pence amount_due_pence paid_pence; do cell COHORT 2024Q2 $k; done | paste -sd' ' -)" \
+	"2024Q2 restated: period due 0, the chain's advance netted once, paid -30 000"
+assert_eq "$(q "SELECT sum(amount_due_pence) FROM pbr.settlement WHERE contract_id = 'TOPUP' AND period = '2026Q1'")" \
+	"$(cell COHORT 2024Q2 paid_pence)" "2024Q2 paid: the ledger's amounts due along the chain"
+assert_eq "$((1500000 - 100000)) 120000" "$(cell TOTAL '' paid_pence) $(cell TOTAL '' advance_netted_pence)" \
+	"the year paid 100 000 less; the advances netted stay 4 x 30 000"
+assert_eq "$(q "SELECT sum(amount_due_pence) FROM pbr.settlement WHERE contract_id = 'TOPUP'")" \
+	"$(cell TOTAL '' paid_pence)" "the year's paid: every amount due the ledger holds"
+
 # ---- refusals ---------------------------------------------------------------------------
 assert_exit 65 "$PBR" report --contract-year NOSUCH 2024 --format csv --out "$TMP/e.csv"
 assert_one_line "$LAST_ERR" "unknown contract"

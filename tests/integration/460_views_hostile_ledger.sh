@@ -53,7 +53,9 @@ EOF
 }
 # ledger_add ID TYPE PERIOD SEQ SUPERSEDES FILE: appends a row like
 # OV-2025Q4-1 (the engine's own), as statement ID of TYPE (PBR, MONTHLY)
-# and PERIOD, with FILE's bytes as the statement (SUPERSEDES: an id or NULL)
+# and PERIOD, with FILE's bytes as the statement (SUPERSEDES: an id or NULL);
+# a restatement's amount due is 0, as SPEC 7 makes it for the same
+# PeriodDue (the contract year reads a cohort's paid from the chain's)
 ledger_add() {
 	local kind=RESTATEMENT sup="'$5'" cohort
 	[ "$4" -eq 1 ] && kind=ORIGINAL && sup=NULL
@@ -65,7 +67,8 @@ ledger_add() {
 CREATE TEMP TABLE h AS SELECT * FROM pbr.settlement WHERE statement_id = 'OV-2025Q4-1';
 UPDATE h SET statement_id = '$1', statement_type = '$2', period = '$3', seq = $4, kind = '$kind',
        supersedes = $sup, reason = CASE WHEN $4 > 1 THEN 'appended by hand' END,
-       cohort_quarter = $cohort, statement_xml = convert_to(:'xml', 'UTF8');
+       cohort_quarter = $cohort, statement_xml = convert_to(:'xml', 'UTF8'),
+       amount_due_pence = CASE WHEN $4 > 1 THEN 0 ELSE amount_due_pence END;
 UPDATE h SET tariff_version = NULL, members = NULL, rejected = NULL, reject_counts = NULL,
        weighted_size = NULL, expected_binary = NULL, actual_binary = NULL,
        expected_frequency = NULL, actual_frequency = NULL, ffs_pence = 0, credit_pence = 0,
