@@ -5,6 +5,7 @@
 #include "db.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +120,19 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
+/* What a command (or --help, -V) wrote to stdout must reach it: a full
+ * disk or a closed pipe found only at exit is 74, not a silent 0. */
+static int flushed(const char *what, int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	if (rc != 0)
+		return rc;
+	if (what == NULL)
+		return pbr_error(EX_IOERR, "cannot write to standard output: %s", strerror(errno));
+	return pbr_error(EX_IOERR, "%s: cannot write to standard output: %s", what, strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	pbr_console_init();
@@ -131,20 +145,20 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);
-		return 0;
+		return flushed(NULL, 0);
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("pbr-settle %s\n", PBR_VERSION);
-		return 0;
+		return flushed(NULL, 0);
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
 		if (commands[i].help && wants_help(argc - 1, argv + 1)) {
 			fputs(commands[i].help, stdout);
-			return 0;
+			return flushed(commands[i].name, 0);
 		}
-		return commands[i].fn(argc - 1, argv + 1);
+		return flushed(commands[i].name, commands[i].fn(argc - 1, argv + 1));
 	}
 	return pbr_error(EX_USAGE, "unknown command '%.40s' (try --help)", argv[1]);
 }

@@ -5,7 +5,7 @@
 # a directory given as an input file is 66 in every command; the console
 # uses "£" and "…" only in a UTF-8 locale (plain ASCII otherwise); run
 # shows progress (rows read, rows/s) on a terminal only, and --quiet
-# leaves stdout empty.
+# leaves stdout empty; output that cannot be written is 74.
 set -u
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -39,6 +39,14 @@ migrate
 sql_file "$DATA/basic_ref.sql"
 load_csv "$DATA/basic_cohort.csv"
 mkdir -p "$TMP/a_dir.xml" "$TMP/out"
+
+# ---- stdout that cannot be written (a full disk) is 74, not a silent 0 ----------------------
+# shellcheck disable=SC2016 # $0 is the engine, inside sh -c
+for args in "--help" "-V" "history --help" "history" "history --format csv"; do
+	assert_exit 74 sh -c '"$0" $1 >/dev/full' "$PBR" "$args"
+	assert_one_line "$LAST_ERR" "$args >/dev/full: one line"
+	assert_match 'cannot write' "$(cat "$LAST_ERR")" "$args >/dev/full: says so"
+done
 
 # ---- a directory as an input file: 66 everywhere ----------------------------------------
 assert_exit 66 "$PBR" verify "$TMP/a_dir.xml"
