@@ -2,7 +2,8 @@
  * ledger.c - locks, the statement in force, SPEC 7's reissue / refuse /
  * restate policy and the rows runs record (pbr.settlement), for PbR and
  * monthly statements alike; the statements a reconciliation pools; and
- * every read verify, history and report make of the ledger.
+ * every read verify, history and report make of the ledger; the
+ * monitor's baseline and the year's December statement.
  */
 #include "ledger.h"
 #include "core.h"
@@ -558,4 +559,103 @@ int pbr_ledger_each_in_force_cpa(PGconn *conn, const char *cpa,
 	if (res == NULL)
 		return pbr_db_failure_code(conn);
 	return each_doc(res, fn, arg);
+}
+
+/* ---- the monitor's baseline and the year's December statement ----------- */
+
+/* The integer at (row, col), 0 when NULL or not an integer. */
+static int64_t figure_or_0(const PGresult *res, int row, int col)
+{
+	int64_t v = 0;
+
+	if (PQgetisnull(res, row, col) ||
+	    pbr_parse_int64(PQgetvalue(res, row, col), &v) != 0)
+		return 0;
+	return v;
+}
+
+#define BASELINE_COLS \
+	"SELECT statement_id, members, weighted_size, expected_binary," \
+	" (xpath('/s:SettlementStatement/s:Cohort/s:NeedsBand[@band=\"0\"]/s:Members/text()', x, n))[1]::text," \
+	" (xpath('/s:SettlementStatement/s:Cohort/s:NeedsBand[@band=\"1-2\"]/s:Members/text()', x, n))[1]::text," \
+	" (xpath('/s:SettlementStatement/s:Cohort/s:NeedsBand[@band=\"3+\"]/s:Members/text()', x, n))[1]::text" \
+	" FROM (SELECT *, convert_from(statement_xml, 'UTF8')::xml AS x," \
+	" ARRAY[ARRAY['s', 'urn:pbr-settle:statement:1']] AS n"
+
+int pbr_ledger_baseline(PGconn *conn, const char *contract, int period,
+			const char *basis, struct pbr_ledger_baseline rows[4],
+			int *n)
+{
+	char p[4][8];
+	const char *params[5] = { contract, basis, NULL, NULL, NULL };
+	PGresult *res;
+
+	*n = 0;
+	if (basis) {
+		res = pbr_db_query(conn, "reading the monitor baseline", BASELINE_COLS
+			" FROM pbr.settlement WHERE contract_id = $1"
+			" AND statement_id = ANY (string_to_array($2, ','))) t ORDER BY period DESC",
+			2, params);
+	} else {
+		for (int i = 0; i < 4; i++) {
+			pbr_quarter_format(period - 1 - i, p[i]);
+			params[1 + i] = p[i];
+		}
+		res = pbr_db_query(conn, "reading the monitor baseline", BASELINE_COLS
+			" FROM pbr.statement_in_force WHERE contract_id = $1"
+			" AND period IN ($2, $3, $4, $5)) t ORDER BY period DESC", 5, params);
+	}
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	for (int i = 0; i < PQntuples(res) && i < 4; i++) {
+		struct pbr_ledger_baseline *r = &rows[i];
+
+		snprintf(r->statement_id, sizeof r->statement_id, "%s", PQgetvalue(res, i, 0));
+		r->members = figure_or_0(res, i, 1);
+		r->W = figure_or_0(res, i, 2);
+		r->Eb = figure_or_0(res, i, 3);
+		for (int b = 0; b < PBR_NBANDS; b++)
+			r->band[b] = figure_or_0(res, i, 4 + b);
+		(*n)++;
+	}
+	PQclear(res);
+	return 0;
+}
+
+int pbr_ledger_december(PGconn *conn, const char *contract_id, int year,
+			const char *by_id, struct pbr_year_terms *t)
+{
+	char month[8];
+	const char *params[2] = { contract_id, by_id ? by_id : month };
+	PGresult *res;
+	int rc = 0;
+
+	pbr_month_format(year * 12 + 11, month);
+	res = pbr_db_query(conn, "reading the December monthly statement",
+		by_id ?
+		"SELECT statement_id, ffs_year_pence, map_pence, pbr_pot_pence"
+		" FROM pbr.settlement WHERE contract_id = $1 AND statement_id = $2"
+		" AND statement_type = 'MONTHLY'" :
+		"SELECT statement_id, ffs_year_pence, map_pence, pbr_pot_pence"
+		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2"
+		" AND statement_type = 'MONTHLY'", 2, params);
+	if (res == NULL)
+		return pbr_db_failure_code(conn);
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 3)) {
+		if (by_id)
+			rc = pbr_error(EX_DATAERR, "the %d annual reconciliation of contract %s used December statement %s, which is not in the ledger",
+				       year, contract_id, by_id);
+		else
+			rc = pbr_error(EX_DATAERR,
+				       "the %d annual reconciliation of contract %s is capped by the Maximum Annual Payment and needs the December monthly statement %s-%s, which has none in force; run --month %s first",
+				       year, contract_id, contract_id, month, month);
+		goto cleanup;
+	}
+	snprintf(t->december_id, sizeof t->december_id, "%s", PQgetvalue(res, 0, 0));
+	t->ffs_year = figure_or_0(res, 0, 1);
+	t->map = figure_or_0(res, 0, 2);
+	t->pbr_pot = figure_or_0(res, 0, 3);
+cleanup:
+	PQclear(res);
+	return rc;
 }

@@ -7,7 +7,9 @@
  * what it superseded, the statements a reconciliation pools; and the
  * reads of verify (a statement's row, what it superseded, what superseded
  * it), history (the listing) and report (the statements in force of a
- * contract year or of a CPA's periods).  PbR and monthly statements alike.
+ * contract year or of a CPA's periods), and the statements a calculation
+ * reads besides (the monitor's baseline, the year's December statement).
+ * PbR and monthly statements alike.
  */
 #ifndef PBR_LEDGER_H
 #define PBR_LEDGER_H
@@ -209,5 +211,30 @@ int pbr_ledger_each_in_force_year(PGconn *conn, const char *contract,
 int pbr_ledger_each_in_force_cpa(PGconn *conn, const char *cpa,
 				 const char *from, const char *to,
 				 pbr_ledger_doc_fn fn, void *arg);
+
+/* ---- reads for run and verify's recomputation ------------------------------ */
+
+/* One statement of the monitor's baseline: its id, members, W and Eb,
+ * and the members of each needs band as its stored XML states them; a
+ * figure the ledger does not hold (or that does not parse) is 0. */
+struct pbr_ledger_baseline {
+	char statement_id[PBR_ID_MAX];
+	int64_t members, W, Eb, band[PBR_NBANDS];
+};
+
+/* The monitor's baseline of contract for period: its PbR statements in
+ * force for period-1..period-4, or, with basis (ids joined by ','), the
+ * ones recorded under those ids; newest period first, at most four, into
+ * rows, *n of them.  Returns 0 or a sysexits code. */
+int pbr_ledger_baseline(PGconn *conn, const char *contract, int period,
+			const char *basis, struct pbr_ledger_baseline rows[4],
+			int *n);
+
+/* The year's December monthly statement (SPEC 6, 11.3): the one in
+ * force, or by_id (a statement a PbR reconciliation recorded), into
+ * t->december_id, ffs_year, map and pbr_pot.  None: exit 65 naming it,
+ * and what to run first.  Returns 0 or a sysexits code. */
+int pbr_ledger_december(PGconn *conn, const char *contract_id, int year,
+			const char *by_id, struct pbr_year_terms *t);
 
 #endif

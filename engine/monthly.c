@@ -875,44 +875,6 @@ int pbr_year_terms_load(PGconn *conn, const char *contract_id, int year,
 	return 0;
 }
 
-int pbr_year_december(PGconn *conn, const char *contract_id, int year,
-		      const char *by_id, struct pbr_year_terms *t)
-{
-	char month[8];
-	const char *params[2] = { contract_id, by_id ? by_id : month };
-	PGresult *res;
-	int rc = 0;
-
-	pbr_month_format(year * 12 + 11, month);
-	res = pbr_db_query(conn, "reading the December monthly statement",
-		by_id ?
-		"SELECT statement_id, ffs_year_pence, map_pence, pbr_pot_pence"
-		" FROM pbr.settlement WHERE contract_id = $1 AND statement_id = $2"
-		" AND statement_type = 'MONTHLY'" :
-		"SELECT statement_id, ffs_year_pence, map_pence, pbr_pot_pence"
-		" FROM pbr.statement_in_force WHERE contract_id = $1 AND period = $2"
-		" AND statement_type = 'MONTHLY'", 2, params);
-	if (res == NULL)
-		return pbr_db_failure_code(conn);
-	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 3)) {
-		if (by_id)
-			rc = pbr_error(EX_DATAERR, "the %d annual reconciliation of contract %s used December statement %s, which is not in the ledger",
-				       year, contract_id, by_id);
-		else
-			rc = pbr_error(EX_DATAERR,
-				       "the %d annual reconciliation of contract %s is capped by the Maximum Annual Payment and needs the December monthly statement %s-%s, which has none in force; run --month %s first",
-				       year, contract_id, contract_id, month, month);
-		goto cleanup;
-	}
-	snprintf(t->december_id, sizeof t->december_id, "%s", PQgetvalue(res, 0, 0));
-	t->ffs_year = int_value(res, 0, 1);
-	t->map = int_value(res, 0, 2);
-	t->pbr_pot = int_value(res, 0, 3);
-cleanup:
-	PQclear(res);
-	return rc;
-}
-
 bool pbr_is_december_id(const char *id, int year)
 {
 	char tail[16];

@@ -104,7 +104,7 @@ bool pbr_is_monthly(xmlDocPtr doc);
 struct pbr_year_terms {
 	bool present;                   /* a contract_year row for the year */
 	int64_t advance_pence_per_month;
-	/* the December monthly statement (pbr_year_december) */
+	/* the December monthly statement (ledger.h pbr_ledger_december) */
 	char december_id[PBR_MONTHLY_ID_MAX];
 	int64_t ffs_year, map, pbr_pot;
 };
@@ -113,13 +113,6 @@ struct pbr_year_terms {
  * (zeroed first).  Returns 0 or a sysexits code. */
 int pbr_year_terms_load(PGconn *conn, const char *contract_id, int year,
 			struct pbr_year_terms *t);
-
-/* The year's December monthly statement: the one in force, or by_id (a
- * statement a PbR reconciliation recorded).  None: exit 65 naming it,
- * with `what` saying which reconciliation needs it.  Returns 0 or a
- * sysexits code. */
-int pbr_year_december(PGconn *conn, const char *contract_id, int year,
-		      const char *by_id, struct pbr_year_terms *t);
 
 /* True when id is a December monthly statement id of year
  * (<contract>-<year>-12-<seq>). */

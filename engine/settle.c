@@ -355,7 +355,7 @@ static int map_cap(PGconn *conn, const char *december, struct pbr_statement *s)
 {
 	struct pbr_recon *r = &s->recon;
 	struct pbr_year_terms d;
-	int rc = pbr_year_december(conn, s->contract_id, r->year, december, &d);
+	int rc = pbr_ledger_december(conn, s->contract_id, r->year, december, &d);
 
 	if (rc != 0)
 		return rc;
@@ -454,59 +454,29 @@ static int load_thresholds(PGconn *conn, struct pbr_monitor *m)
 }
 
 /* The baseline: the contract's statements in force for P-1..P-4, or the
- * ones a statement recorded.  Band members come out of the stored XML. */
+ * ones a statement recorded (ledger.c reads them; band members come out
+ * of the stored XML), summed. */
 static int load_baseline(PGconn *conn, const struct pbr_statement *s,
 			 int period, const char *basis, struct pbr_monitor *m,
 			 int64_t band[PBR_NBANDS], int64_t *members,
 			 int64_t *W, int64_t *Eb)
 {
-	static const char cols[] =
-		"SELECT statement_id, members, weighted_size, expected_binary,"
-		" (xpath('/s:SettlementStatement/s:Cohort/s:NeedsBand[@band=\"0\"]/s:Members/text()', x, n))[1]::text,"
-		" (xpath('/s:SettlementStatement/s:Cohort/s:NeedsBand[@band=\"1-2\"]/s:Members/text()', x, n))[1]::text,"
-		" (xpath('/s:SettlementStatement/s:Cohort/s:NeedsBand[@band=\"3+\"]/s:Members/text()', x, n))[1]::text"
-		" FROM (SELECT *, convert_from(statement_xml, 'UTF8')::xml AS x,"
-		" ARRAY[ARRAY['s', 'urn:pbr-settle:statement:1']] AS n";
-	char sql[2048], p[4][8];
-	const char *params[5];
-	PGresult *res;
-	int rc = 0;
+	struct pbr_ledger_baseline rows[4];
+	int n = 0, rc = pbr_ledger_baseline(conn, s->contract_id, period, basis, rows, &n);
 
-	params[0] = s->contract_id;
-	if (basis) {
-		params[1] = basis;
-		snprintf(sql, sizeof sql, "%s FROM pbr.settlement WHERE contract_id = $1"
-			 " AND statement_id = ANY (string_to_array($2, ','))) t ORDER BY period DESC",
-			 cols);
-		res = pbr_db_query(conn, "reading the monitor baseline", sql, 2, params);
-	} else {
-		for (int i = 0; i < 4; i++) {
-			pbr_quarter_format(period - 1 - i, p[i]);
-			params[1 + i] = p[i];
-		}
-		snprintf(sql, sizeof sql, "%s FROM pbr.statement_in_force WHERE contract_id = $1"
-			 " AND period IN ($2, $3, $4, $5)) t ORDER BY period DESC", cols);
-		res = pbr_db_query(conn, "reading the monitor baseline", sql, 5, params);
-	}
-	if (res == NULL)
-		return pbr_db_failure_code(conn);
-	for (int i = 0; i < PQntuples(res) && i < 4; i++) {
-		int64_t v;
+	for (int i = 0; i < n && rc == 0; i++) {
+		size_t len = strlen(m->statements);
 
-		if (m->statements[0])
-			strncat(m->statements, ",", sizeof m->statements - strlen(m->statements) - 1);
-		strncat(m->statements, PQgetvalue(res, i, 0),
-			sizeof m->statements - strlen(m->statements) - 1);
-		if (__builtin_add_overflow(*members, int_value(res, i, 1), members) ||
-		    __builtin_add_overflow(*W, int_value(res, i, 2), W) ||
-		    __builtin_add_overflow(*Eb, int_value(res, i, 3), Eb)) {
+		snprintf(m->statements + len, sizeof m->statements - len, "%s%s",
+			 len ? "," : "", rows[i].statement_id);
+		if (__builtin_add_overflow(*members, rows[i].members, members) ||
+		    __builtin_add_overflow(*W, rows[i].W, W) ||
+		    __builtin_add_overflow(*Eb, rows[i].Eb, Eb)) {
 			rc = pbr_error(EX_DATAERR, "monitor baseline of %s overflows", s->contract_id);
 			break;
 		}
-		for (int b = 0; b < PBR_NBANDS; b++) {
-			v = int_value(res, i, 4 + b);
-			band[b] += v;
-		}
+		for (int b = 0; b < PBR_NBANDS; b++)
+			band[b] += rows[i].band[b];
 		m->cohorts++;
 	}
 	if (rc == 0 && basis) {
@@ -518,7 +488,6 @@ static int load_baseline(PGconn *conn, const struct pbr_statement *s,
 			rc = pbr_error(EX_DATAERR, "monitor baseline '%s' names statements not in the ledger",
 				       basis);
 	}
-	PQclear(res);
 	return rc;
 }
 
