@@ -375,8 +375,8 @@ int pbr_render_transform(const char *path, xmlDocPtr doc, const char *sheet,
 	xsltTransformContextPtr tc = NULL;
 	xsltSecurityPrefsPtr sec = NULL;
 	xmlDocPtr result = NULL;
-	struct errbuf eb;
-	int code = 0;
+	struct errbuf eb, xeb;
+	int code = 0, seen;
 
 	*text = NULL;
 	*len = 0;
@@ -405,11 +405,23 @@ int pbr_render_transform(const char *path, xmlDocPtr doc, const char *sheet,
 	xsltSetTransformErrorFunc(tc, &eb, on_generic_error);
 
 	errbuf_reset(&eb);
+	/* libxml2's own complaints while the stylesheet runs (an XPath
+	 * function it does not know, ...) are the stylesheet's fault, not the
+	 * statement's: kept here rather than printed raw */
+	errbuf_reset(&xeb);
+	seen = capture.count;
+	xmlSetGenericErrorFunc(&xeb, on_generic_error);
 	result = xsltApplyStylesheetUser(style, doc, params, NULL, NULL, tc);
+	xmlSetGenericErrorFunc(NULL, NULL);
 	if (result == NULL || tc->state != XSLT_STATE_OK) {
 		/* A stylesheet stops (xsl:message terminate) only on statement
-		 * content it cannot report, e.g. PCC pence not adding up. */
-		if (tc->state == XSLT_STATE_STOPPED)
+		 * content it cannot report, e.g. PCC pence not adding up; a stop
+		 * libxml2 complained about is an XPath error in the stylesheet */
+		if (xeb.count > 0 || capture.count > seen)
+			code = pbr_error(EX_SOFTWARE, "report: %s: transformation by %s failed: %s",
+					 path, xsl, xeb.count ? xeb.first :
+					 eb.count ? eb.first : "an XPath error");
+		else if (tc->state == XSLT_STATE_STOPPED)
 			code = pbr_error(EX_DATAERR, "report: %s: %s", path,
 					 eb.count ? eb.first : "the stylesheet refused the statement");
 		else

@@ -233,6 +233,12 @@ sheet '<xsl:message terminate="yes">refused: <xsl:value-of select="//s:Statement
 PBR_DATADIR=$D refuse 65 "report: $X: refused: OV-2025Q4-1$" "$X" --format csv --out "$E"
 sheet '<xsl:message terminate="yes"/>'
 PBR_DATADIR=$D refuse 65 "report: $X: the stylesheet refused the statement$" "$X" --format csv --out "$E"
+# an XPath error in the stylesheet (a function nobody defines) stops it
+# too, but it is the stylesheet's fault: 70, libxml2's message on the one
+# line, nothing printed raw
+sheet '<xsl:value-of select="s:nosuchfunction()"/>'
+PBR_DATADIR=$D refuse 70 "report: $X: transformation by $D/reports/statement-csv.xsl failed: .*nosuchfunction not found" \
+	"$X" --format csv --out "$E"
 # an empty result is an empty file, not a failure
 sheet ''
 PBR_DATADIR=$D assert_exit 0 "$PBR" report "$X" --format csv --out "$TMP/empty.csv"
