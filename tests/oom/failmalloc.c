@@ -58,6 +58,7 @@ static uintptr_t seg_lo[MAXSEG], seg_hi[MAXSEG], base;
 static int nseg;
 
 static atomic_long counted;
+static atomic_int exiting;
 static long fail_at;           /* 0: never */
 static atomic_uintptr_t failed_ra;
 static const char *report;
@@ -144,6 +145,39 @@ __attribute__((constructor)) static void init(void)
 	atexit(finish);
 }
 
+static void stop_counting(void)
+{
+	atomic_store(&exiting, 1);
+}
+
+/* main, wrapped: stop_counting is registered as main begins, after the
+ * handlers start-up registered (the dynamic linker's, which runs the
+ * destructors, and gcov's in a --coverage build), so it runs before them
+ * at exit: what the exit itself allocates (gcov writes its counters with
+ * code linked into the program) is neither counted nor failed. */
+typedef int (*main_fn)(int, char **, char **);
+static main_fn real_main;
+
+static int wrapped_main(int argc, char **argv, char **envp)
+{
+	atexit(stop_counting);
+	return real_main(argc, argv, envp);
+}
+
+int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void),
+		      void (*fini)(void), void (*rtld_fini)(void), void *stack_end);
+
+int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void),
+		      void (*fini)(void), void (*rtld_fini)(void), void *stack_end)
+{
+	int (*real)(main_fn, int, char **, void (*)(void), void (*)(void),
+		    void (*)(void), void *);
+
+	*(void **)&real = dlsym(RTLD_NEXT, "__libc_start_main");
+	real_main = main;
+	return real(wrapped_main, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
 /* Counts a call from ra if it is the main program's; true: make it fail. */
 static int should_fail(const void *ra)
 {
@@ -153,7 +187,7 @@ static int should_fail(const void *ra)
 	for (int i = 0; i < nseg; i++)
 		if (a >= seg_lo[i] && a < seg_hi[i])
 			ours = 1;
-	if (!ours)
+	if (!ours || atomic_load(&exiting))
 		return 0;
 	if (atomic_fetch_add(&counted, 1) + 1 != fail_at)
 		return 0;
