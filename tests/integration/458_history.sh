@@ -19,15 +19,7 @@ migrate
 sql_file "$DATA/audit_year_ref.sql"
 load_csv "$DATA/audit_topup.csv"
 load_csv "$DATA/audit_clawback.csv"
-q "INSERT INTO pbr.volume_band VALUES ('CO', 'community order');
-   INSERT INTO pbr.contract_year (contract_id, year, annual_price_pence, learning_curve_ppm,
-     predicted_volume_milli, band_low_ppm, band_high_ppm, adjust_below_ppm, adjust_above_ppm,
-     credit_cap_ppm, advance_pence_per_month, map_pence)
-   VALUES ('TOPUP', 2024, 1200000, 0, 1200000, 100000, 100000, 500000, 500000, 100000, 10000, 1500000);
-   INSERT INTO pbr.band_weight VALUES ('TOPUP', 2024, 'CO', 1000);
-   INSERT INTO pbr.volume_return
-     SELECT 'TOPUP', to_char(make_date(2024, m, 1), 'YYYY-MM'), 'CO', 100 FROM generate_series(1, 12) m" >/dev/null ||
-	die "terms"
+sql_file "$DATA/topup_terms.sql"
 OUT=$TMP/out
 mkdir -p "$OUT"
 assert_exit 0 "$PBR" run --unsigned --month 2024-12 --contract TOPUP --out "$OUT"
