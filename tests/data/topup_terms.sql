@@ -1,5 +1,5 @@
 -- topup_terms.sql - contract terms for TOPUP 2024 (on top of
--- audit_year_ref.sql), used by 456, 458 and 660: A = 1 200 000 p, no
+-- audit_year_ref.sql), used by 456, 458, 556 and 660: A = 1 200 000 p, no
 -- learning curve (every instalment 100 000), Vp = 1 200 000 milli with a
 -- 10 % band either side, adjustment 50 % either side, credit cap 10 %,
 -- advance 10 000 p a month, MAP 1 500 000 p; 100 CO cases at 1 000 milli

@@ -174,15 +174,8 @@ yr() { PGDATABASE=${PGDATABASE}_year "$@"; }
 yr migrate
 yr sql_file "$DATA/audit_year_ref.sql"
 yr load_csv "$DATA/audit_topup.csv"
-yr q "INSERT INTO pbr.volume_band VALUES ('CO', 'community order');
-   INSERT INTO pbr.contract_year (contract_id, year, annual_price_pence, learning_curve_ppm,
-     predicted_volume_milli, band_low_ppm, band_high_ppm, adjust_below_ppm, adjust_above_ppm,
-     credit_cap_ppm, advance_pence_per_month, map_pence)
-   VALUES ('TOPUP', 2024, 1200000, 0, 1200000, 100000, 100000, 500000, 500000, 100000, 10000, 1500000);
-   INSERT INTO pbr.band_weight VALUES ('TOPUP', 2024, 'CO', 1000);
-   INSERT INTO pbr.volume_return
-     SELECT 'TOPUP', to_char(make_date(2024, m, 1), 'YYYY-MM'), 'CO', 100 FROM generate_series(1, 12) m;
-   SELECT pbr.create_crc_login('$CRCA', 'PY')" >/dev/null 2>&1 || die "TOPUP terms"
+yr sql_file "$DATA/topup_terms.sql"
+yr q "SELECT pbr.create_crc_login('$CRCA', 'PY')" >/dev/null 2>&1 || die "TOPUP login"
 Y=$TMP/year
 mkdir -p "$Y"
 for p in "--period 2025Q4" "--period 2026Q1" "--period 2026Q2" "--month 2024-12" "--period 2026Q3"; do
